@@ -1,0 +1,1 @@
+"""Benchmarks: retrieval quality, NER quality, speed and scale; one command each."""
