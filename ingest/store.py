@@ -114,12 +114,13 @@ class Store:
         try:
             conn = self.conn
             if not readonly:
-                with self.transaction():
-                    conn.executescript(_SCHEMA)
-                    conn.execute(
-                        "INSERT OR IGNORE INTO meta VALUES('schema_version', ?)",
-                        (str(SCHEMA_VERSION),),
-                    )
+                # executescript commits on its own, so the script is its own transaction.
+                conn.executescript(
+                    "BEGIN;"
+                    + _SCHEMA
+                    + f"INSERT OR IGNORE INTO meta VALUES('schema_version', '{SCHEMA_VERSION}');"
+                    + "COMMIT;"
+                )
         except sqlite3.DatabaseError as exc:
             raise StoreError(
                 f"{self.path} is not a readable fieldnotes store ({exc}); "
