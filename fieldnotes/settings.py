@@ -55,7 +55,7 @@ class Settings:
     model: str = "e5-small"
     chunk_tokens: int = 400
     chunk_overlap_sentences: int = 1
-    max_file_mb: float = 64.0
+    max_file_mb: float = 32.0
     search_mode: str = "hybrid"
     hybrid_weight_dense: float = 0.5
     rrf_k: int = 60
