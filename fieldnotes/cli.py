@@ -110,6 +110,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except FieldnotesError as exc:
         print(f"fieldnotes: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
+    except BrokenPipeError:
+        # The reader (e.g. `| head`) went away: that is not an error of ours.
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
     except KeyboardInterrupt:
         print("fieldnotes: interrupted; finished documents are kept", file=sys.stderr)
         return 130
