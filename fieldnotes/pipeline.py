@@ -98,6 +98,7 @@ class _Parsed:
     doc: Document
     stat: tuple[int, float]
     replaces: str | None  # id of this file's previous document, if it changed
+    duplicate: bool = False  # same content as a document of the batch in flight
 
 
 def ingest_candidates(
@@ -135,6 +136,8 @@ def ingest_candidates(
                 progress(1)
             continue
         batch.append(parsed)
+        if parsed.duplicate:
+            continue
         pending_ids.add(parsed.doc.id)
         n_chunks += max(1, len(parsed.doc.text) // 1200)
         if n_chunks >= batch_chunks:
@@ -192,7 +195,11 @@ def _parse_one(
             store.link_source(path, cand.given, doc.id, doc.id, *stat)
         report.unchanged.append(cand.given)
         return None
-    if doc.id in pending or store.has_document(doc.id):
+    if doc.id in pending:
+        # Same content as a document not yet written: link it after the batch.
+        report.duplicates.append((cand.given, doc.id))
+        return _Parsed(cand, doc, stat, known[0] if known is not None else None, duplicate=True)
+    if store.has_document(doc.id):
         with store.transaction():
             if known is not None:
                 _drop_if_orphan(store, known[0], path)
@@ -210,6 +217,8 @@ def _drop_if_orphan(store: Store, doc_id: str, leaving_path: str) -> None:
 
 def _write_batch(store: Store, batch: list[_Parsed], hooks: Hooks, report: IngestReport) -> None:
     t = time.perf_counter()
+    duplicates = [p for p in batch if p.duplicate]
+    batch = [p for p in batch if not p.duplicate]
     chunked = [(p, hooks.chunk(p.doc)) for p in batch]
     t = report._tick("chunk", t)
     terms = [[hooks.terms(c.text) for c in chunks] for _, chunks in chunked]
@@ -238,5 +247,10 @@ def _write_batch(store: Store, batch: list[_Parsed], hooks: Hooks, report: Inges
                 hooks.write_graph(conn, p.doc, doc_mentions, spans)
             store.link_source(path, p.cand.given, p.doc.id, p.doc.id, *p.stat)
             (report.updated if p.replaces else report.added).append(p.cand.given)
+        for p in duplicates:
+            path = str(p.cand.path)
+            if p.replaces is not None:
+                _drop_if_orphan(store, p.replaces, path)
+            store.link_source(path, p.cand.given, p.doc.id, p.doc.id, *p.stat)
     report._tick("write", t)
 

@@ -31,16 +31,16 @@ def make_hostile_corpus(folder: Path, *, big_mb: int = 50) -> dict[str, str]:
         expect[name] = expectation
         return path
 
-    put("empty.txt", b"", "empty")
-    put("whitespace.txt", b" \n\t \r\n   \n", "empty")
+    put("empty.txt", b"", "empty file")
+    put("whitespace.txt", b" \n\t \r\n   \n", "whitespace-only")
     put("image.png", b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4, "unsupported file type")
-    put("png-named.txt", b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4, "binary")
+    put("png-named.txt", b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4, "binary file")
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as z:
         z.writestr("a.txt", THAI)
-    put("archive-named.txt", buf.getvalue(), "binary")
-    put("nul.txt", THAI.encode() + b"\x00\x00\x00" + THAI.encode(), "binary")
-    put("invalid-utf8.txt", THAI.encode()[:40] + b"\xff\xfe\xfa\x80\x81" + THAI.encode(), "")
+    put("archive-named.txt", buf.getvalue(), "binary file")
+    put("nul.txt", THAI.encode() + b"\x00\x00\x00" + THAI.encode(), "binary file")
+    put("invalid-utf8.txt", THAI.encode()[:40] + b"\xff\xfe\xfa\x80\x81" + THAI.encode(), "undecodable")
     put("tis620.txt", ("บันทึก TIS-620\n\n" + THAI).encode("cp874"), "ok")
     put("utf16.txt", ("บันทึก UTF-16\n\n" + THAI).encode("utf-16"), "ok")
     put("utf8-bom.txt", ("\ufeffบันทึก BOM\n\n" + THAI).encode("utf-8"), "ok")
@@ -59,7 +59,7 @@ def make_hostile_corpus(folder: Path, *, big_mb: int = 50) -> dict[str, str]:
         line = (THAI + "\n").encode()
         for _ in range(big_mb * 1024 * 1024 // len(line) + 1):
             f.write(line)
-    expect["big.txt"] = "too large"
+    expect["big.txt"] = "file too large"
     loop = folder / "loops"
     loop.mkdir()
     os.symlink(folder, loop / "back-to-top")
