@@ -27,6 +27,7 @@ Example:
 from __future__ import annotations
 
 import hashlib
+import importlib
 import re
 from datetime import datetime
 from pathlib import Path
@@ -36,7 +37,7 @@ from ingest.gotoknow import is_gotoknow, parse_date, parse_gotoknow
 from ingest.html import html_to_text, looks_like_html
 from ingest.models import Comment, Document, Section
 from ingest.normalize import normalize_text, thai_digits_to_arabic, tidy_lines
-from ingest.read import read_text
+from ingest.read import read_bytes, read_text
 
 __all__ = ["parse", "parse_file", "build_document", "document_id"]
 
@@ -93,7 +94,7 @@ def parse(text: str, source: str, *, suffix: str = ".txt") -> Document:
 
 
 def parse_file(path: Path, source: str, *, max_bytes: int) -> Document:
-    """Read, normalise and parse a text file (``.txt``, ``.md``, ``.html`` …).
+    """Read, normalise and parse a file (``.txt``, ``.md``, ``.html``, ``.pdf``, ``.docx``).
 
     Args:
         path: the file to read.
@@ -104,8 +105,21 @@ def parse_file(path: Path, source: str, *, max_bytes: int) -> Document:
         UnreadableFileError: the file is empty, binary, undecodable, too large,
             missing or not readable (see :func:`ingest.read.read_text`).
     """
+    suffix = Path(path).suffix.lower()
+    if suffix in _BINARY_FORMATS:
+        module, func = _BINARY_FORMATS[suffix]
+        parser = getattr(importlib.import_module(module), func)
+        return parser(read_bytes(Path(path), max_bytes=max_bytes), source)
     text = normalize_text(read_text(Path(path), max_bytes=max_bytes))
-    return parse(text, source, suffix=Path(path).suffix)
+    return parse(text, source, suffix=suffix)
+
+
+# Formats read from bytes by their own modules (imported on first use: they
+# pull in PDFium and python-docx, which text-only runs never need).
+_BINARY_FORMATS = {
+    ".pdf": ("ingest.pdf", "parse_pdf"),
+    ".docx": ("ingest.docx", "parse_docx"),
+}
 
 
 def build_document(

@@ -25,7 +25,8 @@ from pathlib import Path
 
 from fieldnotes.errors import UnreadableFileError
 
-__all__ = ["read_text", "decode_bytes"]
+__all__ = [
+    "read_bytes","read_text", "decode_bytes"]
 
 # Magic numbers of formats that are certainly not text. Each is specific enough
 # (control or high bytes, or a long fixed string) that no note starts with it:
@@ -107,7 +108,7 @@ def read_text(path: Path, *, max_bytes: int) -> str:
         >>> read_text(Path("notes/บันทึก.txt"), max_bytes=64 << 20)  # doctest: +SKIP
         'การออมอย่างมีสัจจะ ...'
     """
-    data = _read_once(path, max_bytes)
+    data = read_bytes(path, max_bytes=max_bytes)
     return decode_bytes(data, str(path))
 
 
@@ -135,7 +136,12 @@ def decode_bytes(data: bytes, name: str) -> str:
     return text
 
 
-def _read_once(path: Path, max_bytes: int) -> bytes:
+def read_bytes(path: Path, *, max_bytes: int) -> bytes:
+    """Read a file once, refusing what is not a regular file or is over ``max_bytes``.
+
+    Raises:
+        UnreadableFileError: missing, unreadable, not a regular file, too large.
+    """
     name = str(path)
     # O_NONBLOCK: opening a FIFO must not hang waiting for a writer; the
     # fstat below then refuses it as "not a regular file".
