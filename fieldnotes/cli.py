@@ -197,11 +197,44 @@ def _cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
+def _cmd_search(args: argparse.Namespace, settings: Settings) -> int:
+    hits = _open(settings).search(args.query, k=args.k, mode=args.mode)
+
+    def text() -> str:
+        if not hits:
+            return "no passages found"
+        rows = []
+        for i, h in enumerate(hits, 1):
+            where = f" p.{h.page}" if h.page else ""
+            passage = " ".join(h.text.split())
+            rows.append(f"{i:2}. {h.score:.4f}  {h.title}  [{h.source}{where}]\n    {passage[:300]}")
+        return "\n".join(rows)
+
+    _emit(args, [h.to_json() for h in hits], text)
+    return EXIT_OK
+
+
+def _cmd_similar(args: argparse.Namespace, settings: Settings) -> int:
+    docs = _open(settings).similar(args.doc, k=args.k)
+
+    def text() -> str:
+        rows = [f"{d.score:.3f}  {d.title}  [{d.source}]" for d in docs]
+        return "\n".join(
+            row + (f"\n       shared: {', '.join(d.shared)}" if d.shared else "")
+            for d, row in zip(docs, rows)
+        ) or "no similar notes"
+
+    _emit(args, [d.to_json() for d in docs], text)
+    return EXIT_OK
+
+
 _COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
     "ingest": _cmd_ingest,
     "docs": _cmd_docs,
     "failures": _cmd_failures,
     "stats": _cmd_stats,
+    "search": _cmd_search,
+    "similar": _cmd_similar,
 }
 
 

@@ -19,6 +19,7 @@ from fieldnotes.settings import Settings
 from ingest.models import Chunk, Document
 from ingest.store import Store
 from ingest.walk import iter_files
+from search.models import Hit, SimilarDoc
 
 __all__ = ["KnowledgeBase"]
 
@@ -74,10 +75,17 @@ class KnowledgeBase:
             if progress:
                 progress(done, len(candidates))
 
-        report = ingest_candidates(
-            self.store, candidates, self._hooks(), self.settings, progress=tick
-        )
+        try:
+            report = ingest_candidates(
+                self.store, candidates, self._hooks(), self.settings, progress=tick
+            )
+        finally:
+            # Derived indexes follow the store even after an interrupted run.
+            self._refresh_derived()
         return report
+
+    def _refresh_derived(self) -> None:
+        self.search_engine.sync(self.store.conn)
 
     def _hooks(self) -> Hooks:
         from ingest.chunk import chunk_document
@@ -94,7 +102,40 @@ class KnowledgeBase:
         def chunk(doc: Document) -> list[Chunk]:
             return chunk_document(doc, max_tokens=chunk_tokens, overlap_sentences=overlap)
 
-        return Hooks(parse=parse, chunk=chunk, terms=terms)
+        engine = self.search_engine
+        return Hooks(
+            parse=parse,
+            chunk=chunk,
+            terms=terms,
+            embed=engine.embed_passages,
+            write_search=engine.write,
+        )
+
+    # -- search ----------------------------------------------------------------------
+
+    @cached_property
+    def search_engine(self):  # type: ignore[no-untyped-def]
+        """The search side of this home folder (:class:`search.engine.SearchEngine`)."""
+        from search.engine import SearchEngine
+
+        return SearchEngine.open(
+            self.store.conn, self.home, self.settings, readonly=self.readonly
+        )
+
+    def search(self, query: str, k: int = 10, mode: str | None = None) -> list[Hit]:
+        """Passages that answer ``query`` (Thai or English), best first.
+
+        Args:
+            query: the question or keywords, e.g. ``"ใครทำสัจจะลดรายจ่ายวันละ 1 บาท"``.
+            k: how many passages.
+            mode: ``hybrid`` (default), ``bm25`` or ``dense``.
+        """
+        return self.search_engine.search(self.store.conn, query, k=k, mode=mode)
+
+    def similar(self, doc_ref: str, k: int = 5) -> list[SimilarDoc]:
+        """The notes most similar to a note (by id or source path), itself excluded."""
+        doc = self.store.document(doc_ref)
+        return self.search_engine.similar(self.store.conn, doc.id, k=k)
 
     # -- documents -------------------------------------------------------------------
 
