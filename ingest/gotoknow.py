@@ -40,7 +40,8 @@ from pythainlp.util.date import thai_abbr_months, thai_full_months
 
 from ingest.normalize import normalize_text, thai_digits_to_arabic, tidy_lines
 
-__all__ = ["GotoKnowPost", "is_gotoknow", "parse_gotoknow", "parse_date"]
+__all__ = ["GotoKnowPost", "is_gotoknow", "parse_gotoknow", "parse_date", "post_body",
+           "parse_comment"]
 
 _MARKERS = re.compile(
     r"บันทึกนี้เขียนที่\s*GotoKnow|หมายเลขบันทึก\s*:|LINE ID\s*@gotoknow|คำสำคัญ\s*\(Tags\)\s*#"
@@ -71,6 +72,10 @@ _LICENSE = re.compile(
 _IP = re.compile(r"^\s*IP\s*:\s*\S")
 _WRITTEN = re.compile(r"^\s*เขียนเมื่อ")
 _INDENTED = re.compile(r"^[ \t]+\S")
+# A commenter's name may stand a blank line or two above its IP line (a saved
+# page lays name, IP and date out as blocks); such a name is a short line.
+_NAME_GAP = 2
+_MAX_NAME = 80
 
 _EN_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _MONTHS: dict[str, int] = {}
@@ -113,6 +118,8 @@ class GotoKnowPost:
         blog: the blog's name, or ``None``.
         author: the author's name where the page gives one, else ``None``.
         meta: other metadata, e.g. ``(("license", "สงวนสิทธิ์ทุกประการ"),)``.
+        url: the post's address where the source names it (a saved page
+            does; the text export does not), else ``None``.
     """
 
     title: str
@@ -126,6 +133,7 @@ class GotoKnowPost:
     blog: str | None = None
     author: str | None = None
     meta: tuple[tuple[str, str], ...] = ()
+    url: str | None = None
 
 
 def is_gotoknow(text: str) -> bool:
@@ -217,6 +225,71 @@ def parse_gotoknow(text: str) -> GotoKnowPost:
     )
 
 
+def post_body(text: str) -> str:
+    """The body part of a post's text, cut and cleaned as :func:`parse_gotoknow` does.
+
+    The text ends at the first metadata line, comments header or site footer;
+    GotoKnow's own lines (the ClassStart advert, counters …) are dropped and
+    paragraphs are separated by exactly one blank line.
+
+    Example:
+        >>> post_body("ย่อหน้าแรก\\n\\nClassStart\\nย่อหน้าสอง\\n\\nหมายเลขบันทึก: 71001")
+        'ย่อหน้าแรก\\n\\nย่อหน้าสอง'
+    """
+    lines = normalize_text(text).split("\n")
+    tail = next((i for i, line in enumerate(lines) if _TAIL.match(line)), len(lines))
+    return _clean(lines[:tail])
+
+
+def parse_comment(text: str) -> tuple[str | None, str]:
+    """One comment as the page shows it: its writer's name and its text.
+
+    A named comment starts with the name, an ``IP: xxx…`` line and a
+    ``เขียนเมื่อ …`` line, as in the text export; these header lines are not
+    part of the text. Without such a header the name is ``None``.
+
+    Example:
+        >>> parse_comment("ภีม ภคเมธาวี\\nIP: xxx.137.17.13\\nเขียนเมื่อ\\n\\nจัดส่งแล้วครับ")
+        ('ภีม ภคเมธาวี', 'จัดส่งแล้วครับ')
+    """
+    lines = normalize_text(text).split("\n")
+    while lines and not lines[0].strip():
+        lines.pop(0)
+    author = None
+    end = _header_end(lines, 0) if lines else None
+    if end is not None:
+        author, lines = lines[0].strip(), lines[end:]
+    elif lines and _IP.match(lines[0]):
+        lines = lines[1:]
+    while lines and not lines[0].strip():
+        lines.pop(0)
+    if lines and _WRITTEN.match(lines[0]):
+        lines = lines[1:]
+    return author, _clean(lines)
+
+
+def _header_end(lines: list[str], i: int) -> int | None:
+    """Where a comment's text starts, if ``lines[i]`` begins a ``name / IP / เขียนเมื่อ`` header.
+
+    ``lines[i]`` is a name when the next non-blank line, at most
+    :data:`_NAME_GAP` blank lines down, is an ``IP: …`` line (right below,
+    any line; further down, only a short one). The header ends after the IP
+    line and the ``เขียนเมื่อ …`` line that may follow it.
+    """
+    name = lines[i]
+    if not name.strip() or _IP.match(name):
+        return None
+    j = i + 1
+    while j < len(lines) and j - i <= _NAME_GAP and not lines[j].strip():
+        j += 1
+    if j >= len(lines) or not _IP.match(lines[j]) or (j > i + 1 and len(name.strip()) > _MAX_NAME):
+        return None
+    k = j + 1
+    while k < len(lines) and k - j <= _NAME_GAP and not lines[k].strip():
+        k += 1
+    return k + 1 if k < len(lines) and _WRITTEN.match(lines[k]) else j + 1
+
+
 def _int(digits: str) -> int:
     return int(thai_digits_to_arabic(digits))
 
@@ -248,17 +321,14 @@ def _clean(lines: list[str]) -> str:
 def _comments(lines: list[str], count: int | None) -> tuple[tuple[str | None, str], ...]:
     if count == 0:
         return ()
-    named = [i for i in range(len(lines) - 1)
-             if lines[i].strip() and not _IP.match(lines[i]) and _IP.match(lines[i + 1])]
+    headers = {i: end for i in range(len(lines)) if (end := _header_end(lines, i)) is not None}
+    named = sorted(headers)
     if not named:
         return _unnamed(lines, count)
     out = list(_unnamed(lines[: named[0]], None))
     for k, i in enumerate(named):
         stop = named[k + 1] if k + 1 < len(named) else len(lines)
-        j = i + 2
-        if j < stop and _WRITTEN.match(lines[j]):
-            j += 1
-        text = _clean(lines[j:stop])
+        text = _clean(lines[min(headers[i], stop):stop])
         if text:
             out.append((lines[i].strip(), text))
     return tuple(out)

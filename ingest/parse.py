@@ -2,9 +2,10 @@
 
 Formats, tried in this order:
 
-* **HTML** (suffix ``.html``/``.htm``, or text that starts like HTML) is
-  reduced to its visible text (:mod:`ingest.html`); a saved GotoKnow page is
-  then parsed as GotoKnow.
+* **HTML** (suffix ``.html``/``.htm``, or text that starts like HTML): a
+  saved GotoKnow page is read by its structure (:mod:`ingest.gotoknow_html`)
+  into the same fields as the GotoKnow text export; any other page is
+  reduced to its visible text (:mod:`ingest.html`).
 * **GotoKnow** posts (:mod:`ingest.gotoknow`), recognised by their markers.
 * **thaigov** news (``../shared/corpora/thaigov-community``): title, a blank
   line, the body, and a last line ``ที่มา : <url>``.
@@ -33,7 +34,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Sequence
 
-from ingest.gotoknow import is_gotoknow, parse_date, parse_gotoknow
+from ingest.gotoknow import GotoKnowPost, is_gotoknow, parse_date, parse_gotoknow
+from ingest.gotoknow_html import parse_gotoknow_html
 from ingest.html import html_to_text, looks_like_html
 from ingest.models import Comment, Document, Section
 from ingest.normalize import normalize_text, thai_digits_to_arabic, tidy_lines
@@ -196,16 +198,24 @@ def _first_paragraph(body: str) -> str:
 
 
 def _from_gotoknow(text: str, source: str, meta: tuple[tuple[str, str], ...] = ()) -> Document:
-    post = parse_gotoknow(text)
+    return _gotoknow_document(parse_gotoknow(text), source, meta)
+
+
+def _gotoknow_document(
+    post: GotoKnowPost, source: str, meta: tuple[tuple[str, str], ...] = ()
+) -> Document:
     return build_document(
         "gotoknow", source, post.title, post.body, post.comments,
         lead=post.lead, record_id=post.record_id, created=post.created,
         edited=post.edited, tags=post.tags, blog=post.blog, author=post.author,
-        meta=post.meta + meta,
+        url=post.url, meta=post.meta + meta,
     )
 
 
 def _parse_html(text: str, source: str) -> Document:
+    post = parse_gotoknow_html(text)
+    if post is not None:
+        return _gotoknow_document(post, source, (("format", "html"),))
     page = html_to_text(text)
     # Entities become characters only now (&nbsp; → U+00A0): normalise again.
     body = normalize_text(page.text)

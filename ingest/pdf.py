@@ -18,9 +18,9 @@ fewer letters in non-dictionary Thai tokens, no junk characters. pdfminer.six
 (MIT) was measured too and lost on both kinds of Thai PDF (its layout analysis
 tears marks from their consonants); PyMuPDF is AGPL and is not used.
 
-Then running headers, footers and page numbers (lines that repeat at the top or
-bottom of most pages once digits, Thai or Arabic, are ignored) are removed,
-wrapped lines are joined into paragraphs, and each page becomes a
+Then :mod:`ingest.pdf_layout` removes running headers, footers and page numbers
+(lines that repeat at the top or bottom of most pages once digits, Thai or
+Arabic, are ignored) and joins wrapped lines into paragraphs; each page becomes a
 ``Section("page", start, end, page=n)`` so :meth:`Document.page_at` answers
 "page 7". A PDF without a text layer (a scan) is refused with
 :class:`~fieldnotes.errors.UnreadableFileError`, never indexed as empty.
@@ -34,24 +34,19 @@ Example:
 
 from __future__ import annotations
 
-import math
 import re
-from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from difflib import SequenceMatcher
 from io import BytesIO
 
 from fieldnotes.errors import UnreadableFileError
 from ingest.models import Document, Section
 from ingest.normalize import normalize_text
+from ingest.pdf_layout import Line, paragraphs, same_size, strip_running_lines
 from ingest.thai_repair import repair_thai, thai_damage
 
 __all__ = ["parse_pdf"]
 
-# Lines looked at from each edge of a page for running headers and footers.
-_EDGE_LINES = 3
-# A line is "running" when it repeats (digits ignored) on this share of pages.
-_RUNNING_SHARE = 0.4
 # PDFium's page gets a second opinion from pypdf when its badness (junk and
 # letters in non-dictionary Thai tokens) passes this share of its letters:
 # clean Thai prose measures below 1 %, pages with misplaced marks 1.5-4.5 %.
@@ -63,40 +58,15 @@ _PAIR_RATIO = 0.9
 # Fewer letters and digits than this in the whole file: no text layer.
 _MIN_TEXT_CHARS = 10
 _NO_TEXT = "PDF has no text layer (scanned image?); OCR is not supported"
-# A line wraps into the next when it ends within this many font sizes (ems)
-# of the right margin (Thai breaks lines between words; a long word moved to
-# the next line leaves a few ems) and the next line is at most this many
-# usual line distances below.
-_RIGHT_SLACK = 4.0
-_PITCH_SLACK = 1.25
-# Without geometry: a line this share as long as a full line wraps.
-_FULL_LINE = 0.75
 # A first paragraph longer than this is text, not a heading: only its first
 # line becomes the title.
 _MAX_TITLE = 200
-_DIGITS = re.compile("[0-9\u0e50-\u0e59]+")
 _SPACES = re.compile(r"\s+")
-_THAI = re.compile("[\u0e01-\u0e4e]")
-_THAI_MARK = re.compile("[\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]")
 # Glyphs that do not sit on the baseline: marks, and sara am, whose first
 # glyph in shaped text is the nikhahit above the consonant.
 _MARK_OR_SPACE = re.compile("[\u0e31\u0e33\u0e34-\u0e3a\u0e47-\u0e4e\\s]")
 _KEEP_PUNCT = set(" \t\n\r.,;:!?-–—/()[]\"'“”‘’")
 _TITLE_JUNK = re.compile(r"^(untitled|microsoft (word|powerpoint) - .*|.*\.(docx?|pdf|odt))$", re.I)
-
-
-@dataclass(frozen=True)
-class _Line:
-    """One line of a page with, where PDFium measured it, its geometry.
-
-    ``size`` is the median font size, ``right``/``bottom`` in PDF points (y
-    grows upwards); ``size == 0`` means no geometry is known.
-    """
-
-    text: str
-    size: float = 0.0
-    right: float = 0.0
-    bottom: float = 0.0
 
 
 def parse_pdf(data: bytes, source: str) -> Document:
@@ -125,27 +95,27 @@ def parse_pdf(data: bytes, source: str) -> Document:
         ('pdf', 12)
     """
     page_lines, extractors, info = _read(data, source)
-    pages = [_paragraphs(lines) for lines in page_lines]
+    pages = [paragraphs(lines) for lines in page_lines]
     title = _clean_title(info.get("title", ""))
     title_page = None
     if not title:
-        for i, paragraphs in enumerate(pages):
-            if paragraphs:
+        for i, paras in enumerate(pages):
+            if paras:
                 title_page = i + 1
-                if len(paragraphs[0]) <= _MAX_TITLE:
-                    title, pages[i] = paragraphs[0], paragraphs[1:]
+                if len(paras[0]) <= _MAX_TITLE:
+                    title, pages[i] = paras[0], paras[1:]
                 else:
-                    title, pages[i] = page_lines[i][0].text, _paragraphs(page_lines[i][1:])
+                    title, pages[i] = page_lines[i][0].text, paragraphs(page_lines[i][1:])
                 break
     title = normalize_text(title).strip() or source
 
     body_parts: list[str] = []
     page_sections: list[Section] = []  # offsets into the body, moved below
     offset = 0
-    for number, paragraphs in enumerate(pages, start=1):
+    for number, paras in enumerate(pages, start=1):
         # Blank lines between paragraphs, as in the text exports, so a report
         # and its text version chunk alike.
-        text = normalize_text("\n\n".join(paragraphs)).strip()
+        text = normalize_text("\n\n".join(paras)).strip()
         if not text:
             continue
         if body_parts:
@@ -185,7 +155,7 @@ def parse_pdf(data: bytes, source: str) -> Document:
     return replace(doc, sections=tuple(sections))
 
 
-def _read(data: bytes, source: str) -> tuple[list[list[_Line]], list[str], dict]:
+def _read(data: bytes, source: str) -> tuple[list[list[Line]], list[str], dict]:
     """The repaired lines of every page (running lines removed), extractors, file info."""
     if b"%PDF-" not in data[:1024]:
         raise UnreadableFileError(source, "not a PDF file (no %PDF- header); check the file type")
@@ -195,9 +165,9 @@ def _read(data: bytes, source: str) -> tuple[list[list[_Line]], list[str], dict]
     reader = _pypdf_reader(data)
     info = _info(reader, len(pdfium_pages))
     extractors: list[str] = []
-    pages: list[list[_Line]] = []
+    pages: list[list[Line]] = []
     for i, raw_lines in enumerate(pdfium_pages):
-        lines = [_Line(t, ln.size, ln.right, ln.bottom) for ln in raw_lines if (t := _clean(ln.text))]
+        lines = [Line(t, ln.size, ln.right, ln.bottom) for ln in raw_lines if (t := _clean(ln.text))]
         name = "pdfium"
         # pypdf is slow (pure Python) and only a second opinion: asked only
         # when PDFium's page reads worse than clean Thai prose does.
@@ -211,21 +181,21 @@ def _read(data: bytes, source: str) -> tuple[list[list[_Line]], list[str], dict]
                 name = "pypdf" if 2 * taken > len(lines) else "pdfium+pypdf" if taken else name
         extractors.append(name)
         pages.append(lines)
-    pages = _strip_running_lines(pages)
+    pages = strip_running_lines(pages)
     # A scan with page numbers or a running header stamped on it is a scan too.
     if sum(_count_text(line.text) for page in pages for line in page) < _MIN_TEXT_CHARS:
         raise UnreadableFileError(source, _NO_TEXT)
     return pages, extractors, info
 
 
-def _second_opinion(lines: list[_Line], others: list[str]) -> tuple[list[_Line], int]:
+def _second_opinion(lines: list[Line], others: list[str]) -> tuple[list[Line], int]:
     """Each PDFium line replaced by pypdf's text of the same line where that reads better.
 
     Lines are paired in order by their characters (``quick_ratio``: the same
     letters, whatever their order); PDFium's geometry is kept for paragraphs.
     Returns the lines and how many came from pypdf.
     """
-    out: list[_Line] = []
+    out: list[Line] = []
     taken = start = 0
     for line in lines:
         window = range(start, min(start + _PAIR_WINDOW, len(others)))
@@ -236,14 +206,14 @@ def _second_opinion(lines: list[_Line], others: list[str]) -> tuple[list[_Line],
             continue
         start = k + 1
         if thai_damage(others[k]) < thai_damage(line.text):
-            out.append(_Line(others[k], line.size, line.right, line.bottom))
+            out.append(Line(others[k], line.size, line.right, line.bottom))
             taken += 1
         else:
             out.append(line)
     return out, taken
 
 
-def _pdfium_pages(data: bytes, source: str) -> tuple[list[list[_Line]], list[set[str]]]:
+def _pdfium_pages(data: bytes, source: str) -> tuple[list[list[Line]], list[set[str]]]:
     """Lines of every page from PDFium, and the glyph codes it found unmapped on each."""
     import pypdfium2 as pdfium
 
@@ -257,7 +227,7 @@ def _pdfium_pages(data: bytes, source: str) -> tuple[list[list[_Line]], list[set
         raise UnreadableFileError(
             source, f"damaged or unsupported PDF ({exc}); re-export or repair the file"
         ) from exc
-    pages: list[list[_Line]] = []
+    pages: list[list[Line]] = []
     unmapped: list[set[str]] = []
     try:
         for index in range(len(doc)):
@@ -275,7 +245,7 @@ def _pdfium_pages(data: bytes, source: str) -> tuple[list[list[_Line]], list[set
     return pages, unmapped
 
 
-def _pdfium_lines(textpage: object, junk: set[str]) -> list[_Line]:
+def _pdfium_lines(textpage: object, junk: set[str]) -> list[Line]:
     """The lines of a PDFium text page with their font size and position.
 
     A glyph without a Unicode mapping comes out of PDFium as its glyph code
@@ -285,7 +255,7 @@ def _pdfium_lines(textpage: object, junk: set[str]) -> list[_Line]:
     import pypdfium2.raw as pdfium_c
 
     raw = textpage.raw  # type: ignore[attr-defined]
-    lines: list[_Line] = []
+    lines: list[Line] = []
     units: list[int] = []
     boxes: list[tuple[float, float, float]] = []  # left, bottom, right of base glyphs
     sizes: list[float] = []
@@ -305,16 +275,16 @@ def _pdfium_lines(textpage: object, junk: set[str]) -> list[_Line]:
                 # placed one by one): the same baseline, touching the run
                 # before, is the same line.
                 if (prev and prev.size and abs(prev.bottom - bottom) <= 0.2 * size
-                        and _same_size(prev, _Line("", size)) and left <= prev.right + 0.5 * size):
-                    lines[-1] = _Line(prev.text + text, prev.size, max(prev.right, right), prev.bottom)
+                        and same_size(prev, Line("", size)) and left <= prev.right + 0.5 * size):
+                    lines[-1] = Line(prev.text + text, prev.size, max(prev.right, right), prev.bottom)
                 else:
-                    lines.append(_Line(text, size, right, bottom))
+                    lines.append(Line(text, size, right, bottom))
             elif text.strip() and lines:
                 # Only marks (their base glyph ended the line before): theirs.
                 prev = lines[-1]
-                lines[-1] = _Line(prev.text + text, prev.size, prev.right, prev.bottom)
+                lines[-1] = Line(prev.text + text, prev.size, prev.right, prev.bottom)
             elif text.strip():
-                lines.append(_Line(text))
+                lines.append(Line(text))
             units, boxes, sizes = [], [], []
             continue
         unmapped = pdfium_c.FPDFText_HasUnicodeMapError(raw, k)
@@ -412,90 +382,6 @@ def _count_text(text: str) -> int:
 def _clean(line: str) -> str:
     """One line normalised, Thai repaired, spacing collapsed and trimmed."""
     return _SPACES.sub(" ", repair_thai(normalize_text(line))).strip()
-
-
-def _edge_key(line: str) -> str:
-    """A line with digits (Thai or Arabic) and spacing ignored, for comparing."""
-    return _SPACES.sub(" ", _DIGITS.sub("#", line)).strip().lower()
-
-
-def _strip_running_lines(pages: list[list[_Line]]) -> list[list[_Line]]:
-    """Remove lines that repeat at the top or bottom of most pages.
-
-    Page numbers ("- 3 -", "หน้า ๓") repeat too once digits are ignored. Up to
-    :data:`_EDGE_LINES` lines are peeled from each edge, one layer at a time, so
-    a two-line header goes but body text below it stays.
-    """
-    if len(pages) < 2:
-        return pages
-    need = max(2, math.ceil(_RUNNING_SHARE * len(pages)))
-    pages = [list(lines) for lines in pages]
-    for from_top in (True, False):
-        for _ in range(_EDGE_LINES):
-            edge = [(lines[0] if from_top else lines[-1]) if lines else None for lines in pages]
-            counts = Counter(_edge_key(line.text) for line in edge if line is not None)
-            running = {key for key, count in counts.items() if count >= need and key}
-            if not running:
-                break
-            for lines, line in zip(pages, edge):
-                if line is not None and _edge_key(line.text) in running:
-                    lines.pop(0 if from_top else -1)
-    return pages
-
-
-def _paragraphs(lines: list[_Line]) -> list[str]:
-    """Join lines wrapped inside a paragraph; return the paragraphs.
-
-    Thai joins Thai with nothing between (Thai lines break between words, and
-    the words carry no spaces); anything else joins with a space.
-    """
-    if not lines:
-        return []
-    paragraphs = [lines[0].text]
-    for prev, line, joined in zip(lines, lines[1:], _continues(lines)):
-        if joined:
-            thai_seam = _THAI.match(prev.text[-1]) and _THAI.match(line.text[0])
-            paragraphs[-1] += ("" if thai_seam else " ") + line.text
-        else:
-            paragraphs.append(line.text)
-    return paragraphs
-
-
-def _continues(lines: list[_Line]) -> list[bool]:
-    """For each pair of neighbouring lines: does the first wrap into the second?
-
-    With PDFium's geometry: when the first reaches the right margin and the
-    second has the same font size at the usual line distance (a heading in
-    other type, or a gap, ends a paragraph). Without: when the first is about
-    as long, in characters, as the page's full lines.
-    """
-    pairs = list(zip(lines, lines[1:]))
-    measured = [ln for ln in lines if ln.size > 0]
-    right = max((ln.right for ln in measured), default=0.0)
-    pitches = sorted(a.bottom - b.bottom for a, b in pairs
-                     if a.size and b.size and _same_size(a, b) and a.bottom > b.bottom)
-    pitch = pitches[len(pitches) // 2] if pitches else 0.0
-    widths = sorted(_width(line.text) for line in lines)
-    full = widths[int(0.9 * (len(widths) - 1))] * _FULL_LINE
-    return [
-        (
-            _same_size(a, b)
-            and a.right >= right - _RIGHT_SLACK * a.size
-            and 0 < a.bottom - b.bottom <= _PITCH_SLACK * (pitch or 1.5 * a.size)
-        )
-        if a.size and b.size
-        else len(lines) > 2 and _width(a.text) >= full
-        for a, b in pairs
-    ]
-
-
-def _width(text: str) -> int:
-    """Characters that take room on the line (Thai marks do not)."""
-    return len(text) - len(_THAI_MARK.findall(text))
-
-
-def _same_size(a: _Line, b: _Line) -> bool:
-    return abs(a.size - b.size) <= 0.1 * max(a.size, b.size)
 
 
 def _clean_title(title: str) -> str:

@@ -197,3 +197,80 @@ def test_libreoffice_pdf_of_a_seed_post(tmp_path: Path) -> None:
     assert cer(text, doc.text) <= 0.01
     assert doc.title == text.splitlines()[0]
     assert dict(doc.meta)["producer"].startswith("LibreOffice")
+
+
+# ingest.pdf_layout: the page-layout half of the PDF reader, tested on its own
+# with lines as PDFium measures them (size, right edge, baseline in points).
+
+
+def test_layout_strips_two_line_header_and_page_numbers_but_keeps_body() -> None:
+    from ingest.pdf_layout import Line, strip_running_lines
+
+    bodies = [
+        ["กองทุนหมู่บ้านตำบลกะหรอ", "มติที่ประชุม", "ให้ออมเงินทุกวัน"],
+        ["เครือข่ายสัจจะลดรายจ่าย", "มติที่ประชุม", "ให้จัดสวัสดิการ"],
+        ["สวัสดิการวันละบาท", "ผู้นำชุมชน", "ขยายผลทั้งจังหวัด"],
+        ["สรุปบทเรียน", "ข้อเสนอแนะ", "ภาคผนวก"],
+    ]
+    pages = [
+        [Line(f"รายงานประจำปี ๒๕๕{n}"), Line("เครือข่ายองค์กรการเงินชุมชนภาคใต้"),
+         *map(Line, body), Line(f"- {n} -")]
+        for n, body in enumerate(bodies, start=1)
+    ]
+    out = strip_running_lines(pages)
+    # The two-line header (digits differ) and "- n -" go; "มติที่ประชุม",
+    # repeated on two pages but inside the text, stays.
+    assert [[ln.text for ln in page] for page in out] == bodies
+    assert [len(p) for p in pages] == [6, 6, 6, 6]  # the input is not changed
+
+
+def test_layout_running_lines_need_two_pages_and_a_share() -> None:
+    from ingest.pdf_layout import Line, strip_running_lines
+
+    one = [[Line("หัวกระดาษ"), Line("กองทุนหมู่บ้าน")]]
+    assert strip_running_lines(one) == one
+    chapters = ["บทนำ", "พื้นที่ศึกษา", "ผลการศึกษา", "บทเรียน", "ข้อเสนอแนะ"]
+
+    def pages(header_on: int) -> list[list[Line]]:
+        return [[Line("รายงานฉบับย่อ")] * (n < header_on) + [Line(c), Line(f"เนื้อหา{c}")]
+                for n, c in enumerate(chapters)]
+
+    # On 1 page of 5 a line is not running; on 2 of 5 (40 %) it is.
+    assert strip_running_lines(pages(1)) == pages(1)
+    assert strip_running_lines(pages(2)) == pages(0)
+
+
+def test_layout_paragraphs_from_geometry() -> None:
+    from ingest.pdf_layout import Line, paragraphs
+
+    lines = [
+        Line("รายงานผลการดำเนินงาน", 18, 300, 760),  # a heading: larger type
+        Line("กองทุนหมู่บ้านตำบลกะหรอใช้การจัดการความรู้", 12, 520, 730),  # reaches the margin
+        Line("หนุนการทำงานของคณะกรรมการ", 12, 330, 715),  # short: the paragraph ends
+        Line("ผู้ใหญ่บ้านเป็นคุณอำนวยในเวที", 12, 518, 700),
+        Line("KM ของชุมชน", 12, 515, 685),  # Thai then Latin: joined with a space
+        Line("เครือข่ายสวัสดิการวันละบาท", 12, 520, 640),  # after a gap: new paragraph
+        Line("จังหวัดลำปาง", 12, 250, 625),
+    ]
+    assert paragraphs(lines) == [
+        "รายงานผลการดำเนินงาน",
+        "กองทุนหมู่บ้านตำบลกะหรอใช้การจัดการความรู้หนุนการทำงานของคณะกรรมการ",
+        "ผู้ใหญ่บ้านเป็นคุณอำนวยในเวที KM ของชุมชน",
+        "เครือข่ายสวัสดิการวันละบาทจังหวัดลำปาง",
+    ]
+    assert paragraphs([]) == []
+
+
+def test_layout_paragraphs_without_geometry_use_line_lengths() -> None:
+    from ingest.pdf_layout import Line, paragraphs
+
+    full = "เครือข่ายสัจจะลดรายจ่ายวันละหนึ่งบาทจังหวัดสงขลา"
+    lines = [Line(full), Line(full), Line("ลงลึกที่ตำบลน้ำขาว"), Line("สรุป")]
+    assert paragraphs(lines) == [full + full + "ลงลึกที่ตำบลน้ำขาว", "สรุป"]
+
+
+def test_layout_same_size_tolerates_ten_percent() -> None:
+    from ingest.pdf_layout import Line, same_size
+
+    assert same_size(Line("ก", 12.0), Line("ข", 13.0))
+    assert not same_size(Line("ก", 12.0), Line("ข", 14.0))
