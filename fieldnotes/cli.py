@@ -228,6 +228,94 @@ def _cmd_similar(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
+def _cmd_entities(args: argparse.Namespace, settings: Settings) -> int:
+    found = _open(settings).entities(args.type)
+
+    def text() -> str:
+        rows = [
+            f"{e.type:8} {e.kind:12} {e.mentions:5}  {e.label}"
+            + (f"  ({', '.join(e.aliases[:4])})" if e.aliases else "")
+            for e in found
+        ]
+        return "\n".join(rows) or "no entities yet: run `fieldnotes ingest PATH`"
+
+    _emit(args, [e.to_json() for e in found], text)
+    return EXIT_OK
+
+
+def _cmd_who(args: argparse.Namespace, settings: Settings) -> int:
+    ranks = _open(settings).who(args.theme, k=args.k)
+    data = [r.to_json() for r in ranks]
+
+    def text() -> str:
+        out = []
+        for i, r in enumerate(data, 1):
+            out.append(f"{i:2}. {r['label']} ({r['kind']}): {r['passages']} passages")
+            for ev in r.get("evidence", [])[:2]:
+                out.append(f"      [{ev.get('source')}] {' '.join(str(ev.get('text', '')).split())[:200]}")
+        return "\n".join(out) or f"nobody found working on {args.theme!r}"
+
+    _emit(args, data, text)
+    return EXIT_OK
+
+
+def _cmd_network(args: argparse.Namespace, settings: Settings) -> int:
+    net = _open(settings).network(top_n=None)
+
+    def text() -> str:
+        nodes = sorted(net["nodes"], key=lambda n: -float(n.get("pagerank", 0)))[:30]  # type: ignore[index]
+        rows = [
+            f"{float(n.get('pagerank', 0)):.4f}  deg {n.get('degree')}  c{n.get('community')}  {n['label']}"
+            for n in nodes
+        ]
+        head = f"{len(net['nodes'])} actors, {len(net['edges'])} partnerships; top by PageRank:"  # type: ignore[arg-type]
+        return "\n".join([head, *rows])
+
+    _emit(args, net, text)
+    return EXIT_OK
+
+
+def _cmd_path(args: argparse.Namespace, settings: Settings) -> int:
+    hops = [h.to_json() for h in _open(settings).path(args.a, args.b)]
+
+    def text() -> str:
+        out = []
+        for h in hops:
+            out.append(f"{h.get('source_label')} — {h.get('target_label')}")
+            for ev in h.get("evidence", [])[:2]:
+                out.append(f"    [{ev.get('source')}] {' '.join(str(ev.get('text', '')).split())[:200]}")
+        return "\n".join(out) or "no path"
+
+    _emit(args, hops, text)
+    return EXIT_OK
+
+
+def _cmd_sparql(args: argparse.Namespace, settings: Settings) -> int:
+    rows = _open(settings).sparql(args.query)
+    _emit(
+        args,
+        rows,
+        lambda: "\n".join("\t".join(str(v) for v in r.values()) for r in rows) or "no rows",
+    )
+    return EXIT_OK
+
+
+def _cmd_export(args: argparse.Namespace, settings: Settings) -> int:
+    out = _open(settings).export(args.format, args.out)
+    _emit(args, {"format": args.format, "path": str(out)}, lambda: f"wrote {out}")
+    return EXIT_OK
+
+
+def _cmd_check(args: argparse.Namespace, settings: Settings) -> int:
+    report = _open(settings, readonly=False).check(repair=args.repair)
+
+    def text() -> str:
+        return "\n".join(f"{k}: {v}" for k, v in report.items())
+
+    _emit(args, report, text)
+    return EXIT_OK if report["ok"] else EXIT_SOME_FAILED
+
+
 _COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
     "ingest": _cmd_ingest,
     "docs": _cmd_docs,
@@ -235,6 +323,13 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
     "stats": _cmd_stats,
     "search": _cmd_search,
     "similar": _cmd_similar,
+    "entities": _cmd_entities,
+    "who": _cmd_who,
+    "network": _cmd_network,
+    "path": _cmd_path,
+    "sparql": _cmd_sparql,
+    "export": _cmd_export,
+    "check": _cmd_check,
 }
 
 

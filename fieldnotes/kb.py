@@ -19,6 +19,7 @@ from fieldnotes.settings import Settings
 from ingest.models import Chunk, Document
 from ingest.store import Store
 from ingest.walk import iter_files
+from graph.models import ENTITY_TYPES, Entity
 from search.models import Hit, SimilarDoc
 
 __all__ = ["KnowledgeBase"]
@@ -46,6 +47,12 @@ class KnowledgeBase:
         self.home = Path(self.settings.home)
         self.readonly = readonly
         self.store = Store(self.home / "store.sqlite", readonly=readonly)
+        if not readonly:
+            from graph.mentions import install_schema
+
+            with self.store.transaction() as conn:
+                install_schema(conn)
+        self._kg = None
 
     # -- ingest ----------------------------------------------------------------------
 
@@ -86,6 +93,39 @@ class KnowledgeBase:
 
     def _refresh_derived(self) -> None:
         self.search_engine.sync(self.store.conn)
+        self.rebuild_graph(only_if_stale=True)
+
+    def rebuild_graph(self, *, only_if_stale: bool = False):  # type: ignore[no-untyped-def]
+        """Rebuild the knowledge graph from the store, the curation file and the schemes.
+
+        Returns:
+            The build report, or ``None`` when ``only_if_stale`` and nothing changed.
+        """
+        from graph.kg import graph_sources, rebuild
+
+        if only_if_stale and not self._graph_stale():
+            return None
+        src = graph_sources()
+        report = rebuild(
+            self.store.conn,
+            self.home,
+            areas=src.areas,
+            concepts=src.concepts,
+            alias_pairs=src.alias_pairs,
+            scheme_path=src.scheme_path,
+            discovered=src.discovered,
+        )
+        self._kg = None
+        return report
+
+    def _graph_stale(self) -> bool:
+        from fieldnotes.errors import StoreError
+        from graph.kg import KG
+
+        try:
+            return KG(self.home, conn=self.store.conn).stale()
+        except StoreError:
+            return True
 
     def _hooks(self) -> Hooks:
         from ingest.chunk import chunk_document
@@ -102,6 +142,15 @@ class KnowledgeBase:
         def chunk(doc: Document) -> list[Chunk]:
             return chunk_document(doc, max_tokens=chunk_tokens, overlap_sentences=overlap)
 
+        from graph.extract import extract
+        from graph.mentions import put_mentions
+
+        def mentions(doc: Document) -> list:  # type: ignore[type-arg]
+            return extract(doc.text)
+
+        def write_graph(conn, doc, found, spans) -> None:  # type: ignore[no-untyped-def]
+            put_mentions(conn, doc.id, found, spans)
+
         engine = self.search_engine
         return Hooks(
             parse=parse,
@@ -109,6 +158,8 @@ class KnowledgeBase:
             terms=terms,
             embed=engine.embed_passages,
             write_search=engine.write,
+            extract=mentions,
+            write_graph=write_graph,
         )
 
     # -- search ----------------------------------------------------------------------
@@ -133,9 +184,139 @@ class KnowledgeBase:
         return self.search_engine.search(self.store.conn, query, k=k, mode=mode)
 
     def similar(self, doc_ref: str, k: int = 5) -> list[SimilarDoc]:
-        """The notes most similar to a note (by id or source path), itself excluded."""
+        """The notes most similar to a note (by id or source path), itself excluded.
+
+        Each result says why: the labels of the actors, areas and practices both share.
+        """
+        from dataclasses import replace
+
+        from graph.queries import shared_entities
+
         doc = self.store.document(doc_ref)
-        return self.search_engine.similar(self.store.conn, doc.id, k=k)
+        found = self.search_engine.similar(self.store.conn, doc.id, k=k)
+        kg = self._graph_or_none()
+        if kg is None:
+            return found
+        return [
+            replace(s, shared=tuple(e.label for e in shared_entities(kg, doc.id, s.doc_id)))
+            for s in found
+        ]
+
+    # -- knowledge graph -------------------------------------------------------------
+
+    @property
+    def kg(self):  # type: ignore[no-untyped-def]
+        """The built knowledge graph (:class:`graph.kg.KG`); opened once, reopened after a rebuild.
+
+        Raises:
+            StoreError: nothing has been ingested yet.
+        """
+        from graph.kg import KG
+
+        if self._kg is None:
+            self._kg = KG(self.home, conn=self.store.conn)
+        return self._kg
+
+    def _graph_or_none(self):  # type: ignore[no-untyped-def]
+        from fieldnotes.errors import StoreError
+
+        try:
+            return self.kg
+        except StoreError:
+            return None
+
+    def entities(self, type: str | None = None) -> list[Entity]:
+        """Actors, areas and practices mentioned in the notes (``type`` filters)."""
+        from graph.queries import entities
+
+        if type is not None and type not in ENTITY_TYPES:
+            raise InputError(f"unknown entity type {type!r}; use one of {', '.join(ENTITY_TYPES)}")
+        return entities(self.kg, type)
+
+    def entity(self, ref: str) -> Entity:
+        """An entity by IRI, label or alias (e.g. ``"พอช."``)."""
+        from graph.queries import entity
+
+        return entity(self.kg, ref)
+
+    def entity_mentions(self, ref: str, limit: int | None = 100) -> list:  # type: ignore[type-arg]
+        """Where an entity is mentioned, with the passages."""
+        from graph.queries import mentions_of_entity
+
+        return mentions_of_entity(self.kg, ref, limit=limit)
+
+    def who(self, theme: str, k: int = 20) -> list:  # type: ignore[type-arg]
+        """Actors who work on a theme (narrower themes included), ranked, with evidence.
+
+        Example:
+            >>> [a.label for a in kb.who("กองทุนหมู่บ้าน")][:3]
+        """
+        from graph.queries import who
+
+        return who(self.kg, theme, k)
+
+    def themes_of(self, actor: str) -> list:  # type: ignore[type-arg]
+        """The practices an actor works on, with evidence."""
+        from graph.queries import themes_of
+
+        return themes_of(self.kg, actor)
+
+    def areas_of(self, actor: str) -> list:  # type: ignore[type-arg]
+        """The areas an actor is active in, with evidence."""
+        from graph.queries import areas_of
+
+        return areas_of(self.kg, actor)
+
+    def partners_of(self, actor: str) -> list:  # type: ignore[type-arg]
+        """The actors an actor works with, with evidence."""
+        from graph.queries import partners_of
+
+        return partners_of(self.kg, actor)
+
+    def network(self, top_n: int | None = 150) -> dict[str, object]:
+        """The partner network: nodes with centralities and community, weighted edges."""
+        return self.kg.network().to_json(top=top_n)
+
+    def neighbourhood(self, ref: str, depth: int = 1) -> dict[str, object]:
+        """The part of the partner network around one actor."""
+        return self.kg.network().neighbourhood(ref, depth)
+
+    def path(self, a: str, b: str) -> list:  # type: ignore[type-arg]
+        """The shortest chain of partners between two actors, with the passages on each edge."""
+        from graph.queries import path
+
+        return path(self.kg, a, b)
+
+    def sparql(self, query: str, bindings: dict[str, object] | None = None) -> list[dict[str, object]]:
+        """Run SPARQL over the graph; user values go in ``bindings``, never into ``query``."""
+        return self.kg.sparql(query, bindings)
+
+    def export(self, fmt: str, out: str | os.PathLike[str]) -> Path:
+        """Export the graph as ``ttl``, ``nq``, ``jsonld`` or ``graphml`` (Gephi)."""
+        return self.kg.export(fmt, Path(out))
+
+    def check(self, repair: bool = False) -> dict[str, object]:
+        """Verify that the store, the search indexes and the graph agree; optionally repair.
+
+        Returns:
+            ``{"store": {...}, "search": {...}, "graph": {...}, "ok": bool}``.
+        """
+        store = self.store.integrity()
+        store_ok = bool(store["sqlite_ok"]) and not any(
+            v for k, v in store.items() if k not in ("sqlite_ok", "documents")
+        )
+        search = self.search_engine.check(self.store.conn, repair=repair)
+        stale = self._graph_stale()
+        if stale and repair:
+            self.rebuild_graph()
+            stale = self._graph_stale()
+        graph = {"stale": stale, "ok": not stale}
+        return {
+            "store": store | {"ok": store_ok},
+            "search": search,
+            "graph": graph,
+            "ok": store_ok and bool(search["ok"]) and not stale,
+        }
 
     # -- documents -------------------------------------------------------------------
 

@@ -355,6 +355,36 @@ class Store:
                 out[int(r[0])] = Chunk(r[1], int(r[2]), int(r[3]), int(r[4]), r[5], r[6], r[7])
         return out
 
+    def integrity(self) -> dict[str, int | bool]:
+        """Counts of anything that breaks "whole documents only"; all zero when healthy.
+
+        Returns:
+            ``{"sqlite_ok", "documents", "docs_without_chunks", "chunks_without_terms",
+            "docs_without_source"}``.
+        """
+        conn = self.conn
+        ok = conn.execute("PRAGMA quick_check").fetchone()[0] == "ok"
+
+        def count(sql: str) -> int:
+            return int(conn.execute(sql).fetchone()[0])
+
+        return {
+            "sqlite_ok": ok,
+            "documents": count("SELECT count(*) FROM documents"),
+            "docs_without_chunks": count(
+                "SELECT count(*) FROM documents d WHERE NOT EXISTS"
+                " (SELECT 1 FROM chunks c WHERE c.doc_id = d.id)"
+            ),
+            "chunks_without_terms": count(
+                "SELECT count(*) FROM chunks c WHERE NOT EXISTS"
+                " (SELECT 1 FROM tokens t WHERE t.chunk_id = c.id)"
+            ),
+            "docs_without_source": count(
+                "SELECT count(*) FROM documents d WHERE NOT EXISTS"
+                " (SELECT 1 FROM sources s WHERE s.doc_id = d.id)"
+            ),
+        }
+
     def failures(self) -> list[tuple[str, str]]:
         """``(path as given, reason)`` of every file that could not be ingested."""
         return [
