@@ -19,7 +19,7 @@ from fieldnotes.settings import Settings
 from ingest.models import Chunk, Document
 from ingest.store import Store
 from ingest.walk import iter_files
-from graph.models import ENTITY_TYPES, Entity
+from graph.models import ENTITY_TYPES, Entity, Mention
 from search.models import Hit, SimilarDoc
 
 __all__ = ["KnowledgeBase"]
@@ -173,15 +173,41 @@ class KnowledgeBase:
             self.store.conn, self.home, self.settings, readonly=self.readonly
         )
 
-    def search(self, query: str, k: int = 10, mode: str | None = None) -> list[Hit]:
+    def search(
+        self,
+        query: str,
+        k: int = 10,
+        mode: str | None = None,
+        *,
+        areas: Sequence[str] = (),
+        practices: Sequence[str] = (),
+        actors: Sequence[str] = (),
+    ) -> list[Hit]:
         """Passages that answer ``query`` (Thai or English), best first.
 
         Args:
             query: the question or keywords, e.g. ``"ใครทำสัจจะลดรายจ่ายวันละ 1 บาท"``.
             k: how many passages.
             mode: ``hybrid`` (default), ``bm25`` or ``dense``.
+            areas: keep notes that mention one of these areas (IRIs or DOPA
+                codes; a province includes its districts and subdistricts).
+            practices: keep notes that mention one of these practices (narrower included).
+            actors: keep notes that mention one of these actors (IRIs).
         """
-        return self.search_engine.search(self.store.conn, query, k=k, mode=mode)
+        from fieldnotes.browse import docs_mentioning
+
+        allowed = docs_mentioning(
+            self.store.conn, self._graph_or_none(), areas=areas, practices=practices, actors=actors
+        )
+        if allowed is None:
+            return self.search_engine.search(self.store.conn, query, k=k, mode=mode)
+        if not allowed:
+            return []
+        # Filters are selective: ask for more and keep the passages of allowed notes.
+        wide = self.search_engine.search(
+            self.store.conn, query, k=max(k * 20, 200), mode=mode
+        )
+        return [h for h in wide if h.doc_id in allowed][:k]
 
     def similar(self, doc_ref: str, k: int = 5) -> list[SimilarDoc]:
         """The notes most similar to a note (by id or source path), itself excluded.
@@ -224,6 +250,32 @@ class KnowledgeBase:
             return self.kg
         except StoreError:
             return None
+
+    def doc_mentions(self, doc_id: str) -> list[tuple[Mention, str | None]]:
+        """Every mention in a note, with the IRI of the entity it names."""
+        from fieldnotes.browse import doc_mentions
+
+        return doc_mentions(self.store.conn, self._graph_or_none(), doc_id)
+
+    def linked(self, iri: str) -> list[tuple[Entity, int]]:
+        """Entities tied to one by a relation, with the number of passages behind it."""
+        from fieldnotes.browse import linked
+
+        return linked(self.kg, iri)
+
+    def area_counts(self, level: str = "province") -> list[dict[str, object]]:
+        """Areas of a level with their numbers of notes and actors (for the map)."""
+        from fieldnotes.browse import area_counts
+
+        kg = self._graph_or_none()
+        return [] if kg is None else area_counts(kg, level)
+
+    def practice_tree(self) -> list[dict[str, object]]:
+        """The practice scheme as a tree with note counts (curated, then discovered)."""
+        from fieldnotes.browse import practice_tree
+
+        kg = self._graph_or_none()
+        return [] if kg is None else practice_tree(kg)
 
     def entities(self, type: str | None = None) -> list[Entity]:
         """Actors, areas and practices mentioned in the notes (``type`` filters)."""
@@ -273,9 +325,25 @@ class KnowledgeBase:
 
         return partners_of(self.kg, actor)
 
-    def network(self, top_n: int | None = 150) -> dict[str, object]:
-        """The partner network: nodes with centralities and community, weighted edges."""
-        return self.kg.network().to_json(top=top_n)
+    def network(
+        self,
+        top_n: int | None = 150,
+        *,
+        types: Sequence[str] = ("actor",),
+        practice: str | None = None,
+        area: str | None = None,
+        community: int | None = None,
+    ) -> dict[str, object]:
+        """The partner network: nodes with centralities and community, weighted edges.
+
+        Filters keep actors of some kinds, working on a practice, active in an
+        area, or of one community; ``top_n`` keeps the most central (PageRank).
+        """
+        from fieldnotes.browse import network_view
+
+        return network_view(
+            self.kg, top_n=top_n, types=types, practice=practice, area=area, community=community
+        )
 
     def neighbourhood(self, ref: str, depth: int = 1) -> dict[str, object]:
         """The part of the partner network around one actor."""
@@ -348,6 +416,45 @@ class KnowledgeBase:
             "chunks": self.store.count_chunks(),
         }
 
+    def ingest_upload(
+        self,
+        name: str,
+        data: bytes,
+        *,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> IngestReport:
+        """Save an uploaded file in ``<home>/uploads`` and ingest it.
+
+        The name is reduced to a safe base name (no folders, so it can never
+        escape the home folder); size and type are limited.
+
+        Raises:
+            InputError: empty, too large, or of a type that cannot be read.
+        """
+        from ingest.uploads import save_upload
+
+        target = save_upload(
+            self.home / "uploads",
+            name,
+            data,
+            max_bytes=int(self.settings.upload_max_mb * 1024 * 1024),
+        )
+        return self.ingest([target], progress=progress)
+
+    def curate(self, action: dict[str, str]) -> None:
+        """Record a correction (merge, split, rename, retype) and rebuild the graph.
+
+        Corrections live in ``<home>/curation.json`` and are replayed on every
+        rebuild, so they survive re-ingest.
+        """
+        from graph.curation import FILE_NAME, Curation, CurationAction
+
+        cur = Curation.load(self.home / FILE_NAME)
+        cur.add(CurationAction.from_json(action))
+        cur.save()
+        self.rebuild_graph()
+
     def close(self) -> None:
         """Release the database connection of this thread."""
         self.store.close()
+

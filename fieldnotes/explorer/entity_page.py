@@ -29,6 +29,7 @@ from fieldnotes.explorer.common import (
     param,
     show_empty_state,
 )
+from fieldnotes.explorer.data import as_records
 from fieldnotes.explorer.highlight import Span, highlight_html, passage_window
 from fieldnotes.explorer.labels import PAGE_TITLES, TYPE_LABELS, bi, kind_label, type_label
 from graph.models import ENTITY_TYPES
@@ -112,7 +113,8 @@ def mention_cards(rows: Sequence[Mapping[str, Any]], type_: str, *, context: int
         lo, hi = passage_window(text, s, e, context=context)
         spans = [Span(s - lo, e - lo, type_, title=r.get("label") or r.get("surface") or "")] if e > s else []
         body = ("… " if lo else "") + highlight_html(text[lo:hi], spans) + (" …" if hi < len(text) else "")
-        out.append((r.get("title") or r.get("source") or r["doc_id"], r["doc_id"], body))
+        title = r.get("title") or (r["passage"].get("title") if isinstance(r.get("passage"), Mapping) else None)
+        out.append((title or r.get("source") or r["doc_id"], r["doc_id"], body))
     return out
 
 
@@ -181,7 +183,7 @@ def render(kb: Any) -> None:
     left, right = st.columns([3, 2], gap="large")
     with left:
         st.subheader(bi("ข้อความที่กล่าวถึง", "Mentions"))
-        rows = kb.entity_mentions(ent.iri, limit=200)
+        rows = as_records(kb.entity_mentions(ent.iri, limit=200))
         if not rows:
             st.caption(bi("ไม่มีข้อความที่กล่าวถึง", "No mention found"))
         pages = max(1, (len(rows) + _PER_PAGE - 1) // _PER_PAGE)

@@ -22,6 +22,7 @@ import streamlit as st
 
 from fieldnotes.errors import NotFoundError
 from fieldnotes.explorer.common import Chip, case_href, chips_html, go, guard, param, show_empty_state
+from fieldnotes.explorer.data import as_records, call_supported
 from fieldnotes.explorer.highlight import highlight_html, passage_window, phrase_spans
 from fieldnotes.explorer.labels import (
     PAGE_TITLES,
@@ -247,8 +248,12 @@ def _strip_shift(window: str, spans: Sequence[Any]) -> list[Any]:
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _network(_kb: Any, rev: str, top_n: int, types: tuple[str, ...], practice: str | None,
-             area: str | None) -> dict[str, Any]:
-    return _kb.network(top_n=top_n, types=types, practice=practice, area=area)
+             area: str | None) -> tuple[dict[str, Any], list[str]]:
+    net, dropped = call_supported(_kb.network, top_n=top_n, types=types, practice=practice, area=area)
+    net = {"nodes": as_records(net.get("nodes", [])), "edges": as_records(net.get("edges", []))}
+    if "types" in dropped:
+        net = filter_network(net, types=types)
+    return net, [d for d in dropped if d != "types"]
 
 
 def render(kb: Any) -> None:
@@ -276,7 +281,9 @@ def render(kb: Any) -> None:
                        horizontal=True, key="n_size")
     on_click = d3.radio(bi("เมื่อคลิกจุด", "On click"), ["open", "expand"], horizontal=True, key="n_click",
                         format_func=lambda v: bi("เปิดหน้า", "open") if v == "open" else bi("ขยาย", "expand"))
-    net = _network(kb, rev, int(top_n), tuple(types), practice, area)
+    net, unsupported = _network(kb, rev, int(top_n), tuple(types), practice, area)
+    if unsupported:
+        st.caption(bi("ตัวกรองนี้ยังใช้ไม่ได้กับคลังนี้", "Not applied by this knowledge base") + f": {', '.join(unsupported)}")
     communities = sorted({n.get("community") for n in net["nodes"] if n.get("community") is not None})
     community = d4.selectbox(bi("กลุ่มย่อย", "Community"), [None, *communities], key="n_comm",
                              format_func=lambda c: bi("ทุกกลุ่ม", "all") if c is None else f"{c}")
@@ -317,7 +324,9 @@ def render(kb: Any) -> None:
 
 def _expand(kb: Any, key: str, extra: Mapping[str, Any], iri: str) -> None:
     with guard(bi("ขยาย", "expand")):
-        st.session_state[key] = merge_networks(extra, kb.neighbourhood(iri, depth=1))
+        near = kb.neighbourhood(iri, depth=1)
+        near = {"nodes": as_records(near.get("nodes", [])), "edges": as_records(near.get("edges", []))}
+        st.session_state[key] = merge_networks(extra, near)
 
 
 def _path_finder(kb: Any, net: Mapping[str, Any]) -> None:
@@ -337,7 +346,7 @@ def _path_finder(kb: Any, net: Mapping[str, Any]) -> None:
         return
     with guard(bi("เส้นทาง", "path")):
         try:
-            hops = kb.path(a, b)
+            hops = as_records(kb.path(a, b))
         except NotFoundError as exc:  # not connected is an answer, not a failure
             st.info(str(exc))
             return

@@ -30,7 +30,7 @@ from fieldnotes.explorer.common import (
     revision,
     show_empty_state,
 )
-from fieldnotes.explorer.data import EntityInfo, cached_entity_index, doc_chips
+from fieldnotes.explorer.data import EntityInfo, cached_entity_index, call_supported, doc_chips
 from fieldnotes.explorer.filters import FilterOptions, area_path, filter_options, filter_widgets
 from fieldnotes.explorer.highlight import (
     highlight_html,
@@ -76,7 +76,8 @@ def search_hits(
             f"คำค้นยาว {len(q)} ตัวอักษร เกิน {_MAX_QUERY} · the query is {len(q)} characters; "
             f"shorten it to at most {_MAX_QUERY}"
         )
-    return kb.search(
+    hits, dropped = call_supported(
+        kb.search,
         q,
         k=max(1, min(int(k), _MAX_K)),
         mode=mode,
@@ -84,6 +85,12 @@ def search_hits(
         practices=tuple(practices),
         actors=tuple(actors),
     )
+    if dropped:
+        raise InputError(
+            f"ตัวกรองยังใช้ไม่ได้กับคลังนี้ · this knowledge base cannot filter by {', '.join(dropped)} yet; "
+            "remove the filter or update fieldnotes"
+        )
+    return hits
 
 
 @dataclass(frozen=True)

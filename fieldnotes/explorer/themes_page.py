@@ -26,6 +26,7 @@ from fieldnotes.explorer.common import (
     param,
     show_empty_state,
 )
+from fieldnotes.explorer.data import as_records
 from fieldnotes.explorer.highlight import highlight_html, passage_window, phrase_spans
 from fieldnotes.explorer.labels import PAGE_TITLES, bi, kind_label
 
@@ -155,7 +156,7 @@ def render(kb: Any) -> None:
                 key="t_theme",
             )
             with guard(bi("ใครทำประเด็นนี้", "who")):
-                who = kb.who(theme, k=30)
+                who = as_records(kb.who(theme, k=30))
                 if not who:
                     st.info(bi("ยังไม่พบภาคีในประเด็นนี้", "No actor linked to this theme yet"))
                 else:
@@ -170,7 +171,7 @@ def render(kb: Any) -> None:
             actor = st.selectbox(bi("ผู้กระทำ", "Actor"), keys, format_func=actors.get, key="t_actor",
                                  index=keys.index(wanted_actor) if wanted_actor in actors else 0)
             with guard(bi("ประเด็นของภาคี", "themes of actor")):
-                themes = kb.themes_of(actor)
+                themes = as_records(kb.themes_of(actor))
                 if not themes:
                     st.info(bi("ยังไม่พบประเด็นของภาคีนี้", "No theme linked to this actor yet"))
                 else:
