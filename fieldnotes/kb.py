@@ -101,20 +101,11 @@ class KnowledgeBase:
         Returns:
             The build report, or ``None`` when ``only_if_stale`` and nothing changed.
         """
-        from graph.kg import graph_sources, rebuild
+        from graph.kg import rebuild
 
         if only_if_stale and not self._graph_stale():
             return None
-        src = graph_sources()
-        report = rebuild(
-            self.store.conn,
-            self.home,
-            areas=src.areas,
-            concepts=src.concepts,
-            alias_pairs=src.alias_pairs,
-            scheme_path=src.scheme_path,
-            discovered=src.discovered,
-        )
+        report = rebuild(self.store.conn, self.home)
         self._kg = None
         return report
 

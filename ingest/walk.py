@@ -1,7 +1,9 @@
 """Finding the files to ingest under the paths a user gives.
 
 Folders are walked recursively in sorted order (so runs are reproducible),
-hidden entries (``.git``, ``.fieldnotes``) are passed over, symlinked folders
+hidden entries (``.git``, ``.fieldnotes``) and a folder's own ``README``
+(``README``, ``README.md``, ``README.txt``: it describes the folder, it is not a
+note) are passed over, symlinked folders
 are not followed (a symlink loop cannot trap the walk) and folders that cannot
 be listed are reported, not fatal.
 """
@@ -20,6 +22,9 @@ __all__ = ["Candidate", "iter_files", "SUPPORTED_SUFFIXES"]
 SUPPORTED_SUFFIXES = frozenset(
     {".txt", ".text", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx", ""}
 )
+
+
+_FOLDER_README = frozenset({"readme", "readme.md", "readme.txt"})
 
 
 @dataclass(frozen=True)
@@ -76,7 +81,7 @@ def _walk(root: Path, given: str) -> Iterator[Candidate]:
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         rel_folder = os.path.relpath(folder, root)
         for name in sorted(files):
-            if name.startswith("."):
+            if name.startswith(".") or name.lower() in _FOLDER_README:
                 continue
             rel = name if rel_folder == "." else os.path.join(rel_folder, name)
             p = Path(folder) / name

@@ -15,6 +15,7 @@ def test_walks_corpus_in_sorted_order() -> None:
     assert found == sorted(found)
     assert "corpus/000_d3db8b877662650d.txt" in found
     assert len([f for f in found if f.endswith(".txt")]) == 5
+    assert "corpus/README.md" not in found  # the folder's own README is not a note
 
 
 def test_nested_folders_hidden_entries_and_missing_paths(tmp_path: Path) -> None:
