@@ -231,7 +231,9 @@ class KnowledgeBase:
         from graph.kg import KG
 
         if self._kg is None:
-            self._kg = KG(self.home, conn=self.store.conn)
+            # The graph is shared by the explorer's threads; each call must use
+            # its own thread's SQLite connection, so hand it a per-thread proxy.
+            self._kg = KG(self.home, conn=_ThreadConn(self.store))  # type: ignore[arg-type]
         return self._kg
 
     def _graph_or_none(self):  # type: ignore[no-untyped-def]
@@ -449,3 +451,12 @@ class KnowledgeBase:
         """Release the database connection of this thread."""
         self.store.close()
 
+
+class _ThreadConn:
+    """Looks like a ``sqlite3.Connection``; is the calling thread's connection of the store."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._store.conn, name)

@@ -35,3 +35,11 @@ def seed_paths() -> dict[str, Path]:
 def data_dir() -> Path:
     """tests/data, where the small fixtures live."""
     return DATA
+
+
+def fast_model() -> str:
+    """The fastest embedding model available offline: the distilled static model
+    when it has been built or shipped, else the bundled e5-small."""
+    from search.static import default_static_path
+
+    return "static" if default_static_path().exists() else "e5-small"

@@ -16,6 +16,7 @@ import pytest
 
 from fieldnotes.kb import KnowledgeBase
 from fieldnotes.settings import Settings
+from tests.conftest import fast_model
 
 THAIGOV = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "thaigov-community"
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
@@ -59,9 +60,9 @@ def _assert_whole(db: Path) -> None:
 
 def test_sigkill_at_random_points_never_leaves_half_a_document(tmp_path: Path) -> None:
     notes = tmp_path / "notes"
-    n_files = _notes(notes, 60)
+    n_files = _notes(notes, 60 if fast_model() == "static" else 15)
     home = tmp_path / "home"
-    env = dict(os.environ, FIELDNOTES_MODEL="static", FIELDNOTES_HOME=str(home))
+    env = dict(os.environ, FIELDNOTES_MODEL=fast_model(), FIELDNOTES_HOME=str(home))
     cmd = [sys.executable, "-m", "fieldnotes.cli", "ingest", str(notes)]
     rng = random.Random(20261122)
     kills = 0
@@ -77,7 +78,7 @@ def test_sigkill_at_random_points_never_leaves_half_a_document(tmp_path: Path) -
     done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr
     _assert_whole(home / "store.sqlite")
-    kb = KnowledgeBase(settings=Settings.from_env(home=home, model="static"))
+    kb = KnowledgeBase(settings=Settings.from_env(home=home, model=fast_model()))
     assert kb.stats()["documents"] == n_files  # every file once, no duplicates
     assert kills >= 1, "the ingest finished before any kill; the test proved nothing"
     report = kb.check()

@@ -8,6 +8,7 @@ import pytest
 
 from fieldnotes.kb import KnowledgeBase
 from fieldnotes.settings import Settings
+from tests.conftest import fast_model
 from tests.hostile import THAI, make_hostile_corpus
 
 
@@ -19,7 +20,7 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, s
 
 def test_hostile_corpus(hostile: tuple[Path, dict[str, str]], tmp_path: Path) -> None:
     folder, expect = hostile
-    kb = KnowledgeBase(settings=Settings.from_env(home=tmp_path / "home", model="static"))
+    kb = KnowledgeBase(settings=Settings.from_env(home=tmp_path / "home", model=fast_model()))
     report = kb.ingest([folder])
     failed = {Path(s).relative_to(folder).as_posix(): r for s, r in report.failed}
     indexed = {Path(s).relative_to(folder).as_posix() for s in report.added}
@@ -57,7 +58,7 @@ def test_file_changing_while_read_is_picked_up_next_run(
         path.write_text("ฉบับสอง\n\n" + THAI, encoding="utf-8")  # the file changes under us
         return doc
 
-    kb = KnowledgeBase(settings=Settings.from_env(home=tmp_path / "home", model="static"))
+    kb = KnowledgeBase(settings=Settings.from_env(home=tmp_path / "home", model=fast_model()))
     monkeypatch.setattr(ingest.parse, "parse_file", parse_then_edit)
     assert len(kb.ingest([note.parent]).added) == 1
     monkeypatch.setattr(ingest.parse, "parse_file", real)

@@ -8,6 +8,7 @@ import pytest
 
 from fieldnotes.kb import KnowledgeBase
 from fieldnotes.settings import Settings
+from tests.conftest import fast_model
 from tests.reports_fixtures import image_pdf_bytes, seed_docx_bytes, seed_pdf_bytes, seed_texts
 
 
@@ -19,7 +20,7 @@ def report_kb(tmp_path_factory: pytest.TempPathFactory) -> KnowledgeBase:
     (folder / "ต้นฉบับ.pdf").write_bytes(seed_pdf_bytes(text))
     (folder / "scan.pdf").write_bytes(image_pdf_bytes(pages=2))
     home = tmp_path_factory.mktemp("home")
-    kb = KnowledgeBase(settings=Settings.from_env(home=home, model="static"))
+    kb = KnowledgeBase(settings=Settings.from_env(home=home, model=fast_model()))
     kb.report = kb.ingest([folder])  # type: ignore[attr-defined]
     return kb
 

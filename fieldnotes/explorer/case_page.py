@@ -222,7 +222,7 @@ def render(kb: Any) -> None:
             body = note_html(doc.text, mentions, start, end, labels)
             if part == "comment":
                 who = html.escape(author or bi("ไม่ระบุชื่อ", "anonymous"))
-                st.html(f'<div class="fn-meta">💬 {who}</div><div class="fn-passage">{body}</div>')
+                st.html(f'<div class="fn-meta">{bi("ความเห็นของ", "comment by")} {who}</div><div class="fn-passage">{body}</div>')
             else:
                 st.html(f'<div class="fn-note">{body}</div>')
     with right:

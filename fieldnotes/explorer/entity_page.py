@@ -13,6 +13,7 @@ Example:
 from __future__ import annotations
 
 import html
+import re
 from collections import defaultdict
 from typing import Any, Mapping, Sequence
 
@@ -112,7 +113,9 @@ def mention_cards(rows: Sequence[Mapping[str, Any]], type_: str, *, context: int
             s = e = 0
         lo, hi = passage_window(text, s, e, context=context)
         spans = [Span(s - lo, e - lo, type_, title=r.get("label") or r.get("surface") or "")] if e > s else []
-        body = ("… " if lo else "") + highlight_html(text[lo:hi], spans) + (" …" if hi < len(text) else "")
+        body = highlight_html(text[lo:hi], spans)
+        body = re.sub(r"\n\s*\n+", "\n", body).strip("\n")  # compact: one line break between paragraphs
+        body = ("… " if lo else "") + body + (" …" if hi < len(text) else "")
         title = r.get("title") or (r["passage"].get("title") if isinstance(r.get("passage"), Mapping) else None)
         out.append((title or r.get("source") or r["doc_id"], r["doc_id"], body))
     return out
@@ -208,7 +211,7 @@ def _curation(kb: Any, ent: Any, rev: str) -> None:
     st.subheader(bi("แก้ไขข้อมูล", "Curate"))
     st.caption(bi("การแก้ไขถูกบันทึกใน curation.json และคงอยู่เมื่อนำเข้าใหม่",
                   "Corrections are saved to curation.json and survive re-ingest"))
-    t_merge, t_rename, t_type = st.tabs([bi("รวม", "Merge"), bi("เปลี่ยนชื่อ", "Rename"), bi("เปลี่ยนชนิด", "Change type")])
+    t_merge, t_rename, t_type = st.tabs([bi("รวม", "Merge"), bi("ชื่อ", "Rename"), bi("ชนิด", "Type")])
     with t_merge, st.form("e_merge"):
         same = {i: lab for i, lab in _choices(kb, rev) if i != ent.iri and f"· {type_label(ent.type)} " in lab}
         target = st.selectbox(bi("รวมเข้ากับ", "Merge into"), [None, *same], key="e_target",

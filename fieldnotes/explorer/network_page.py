@@ -213,10 +213,18 @@ def read_event(value: Any, last_timestamp: Any) -> tuple[str, list[str], Any] | 
     return str(value["action"]), ids, ts
 
 
-def path_html(hops: Sequence[Mapping[str, Any]], *, context: int = 220) -> list[tuple[str, str]]:
+def path_html(
+    hops: Sequence[Mapping[str, Any]],
+    *,
+    names: Mapping[str, Sequence[str]] | None = None,
+    context: int = 220,
+) -> list[tuple[str, str]]:
     """For each hop: ``("A — B", its passages as HTML with both names marked)``.
 
-    Each passage is cut to a window around the first place a name occurs.
+    Args:
+        hops: ``kb.path`` results.
+        names: IRI → other names to mark as well (aliases such as ``พอช.``).
+        context: characters shown around the first name in each passage.
     """
     import html as _html
 
@@ -226,7 +234,8 @@ def path_html(hops: Sequence[Mapping[str, Any]], *, context: int = 220) -> list[
         parts = []
         for ev in hop.get("evidence", []) or []:
             text = ev.get("text") or ""
-            spans = phrase_spans(text, [a, b])
+            extra = [*(names or {}).get(hop.get("source", ""), ()), *(names or {}).get(hop.get("target", ""), ())]
+            spans = phrase_spans(text, [a, b, *extra])
             lo, hi = (passage_window(text, spans[0].start, spans[0].end, context=context)
                       if spans else (0, min(len(text), 2 * context)))
             inner = [type(s)(s.start - lo, s.end - lo, s.kind) for s in spans if s.start >= lo and s.end <= hi]
@@ -275,8 +284,9 @@ def render(kb: Any) -> None:
                         format_func=lambda i: bi("ทุกพื้นที่", "all") if i is None else provinces[i], key="n_area")
     top_n = c4.number_input(bi("แสดงสูงสุด", "Top N"), 10, 400, 150, step=10, key="n_top")
     d1, d2, d3, d4 = st.columns([2, 2, 2, 2])
+    # Community by default: with actors only, colour by type would paint everything blue.
     colour_by = d1.radio(bi("สีตาม", "Colour by"), list(_COLOUR_BY), format_func=_COLOUR_BY.get,
-                         horizontal=True, key="n_colour")
+                         index=1, horizontal=True, key="n_colour")
     size_by = d2.radio(bi("ขนาดตาม", "Size by"), list(SIZE_BY), format_func=SIZE_BY.get,
                        horizontal=True, key="n_size")
     on_click = d3.radio(bi("เมื่อคลิกจุด", "On click"), ["open", "expand"], horizontal=True, key="n_click",
@@ -322,6 +332,15 @@ def render(kb: Any) -> None:
     _path_finder(kb, net)
 
 
+def _far_from(net: Mapping[str, Any], a: str, keys: Sequence[str]) -> int:
+    """Index of the first actor that is not a direct partner of ``a`` (a path worth showing)."""
+    near = {e["target"] if e["source"] == a else e["source"] for e in net.get("edges", []) if a in (e["source"], e["target"])}
+    for i, k in enumerate(keys):
+        if k != a and k not in near:
+            return i
+    return 1 if len(keys) > 1 and keys[0] == a else 0
+
+
 def _expand(kb: Any, key: str, extra: Mapping[str, Any], iri: str) -> None:
     with guard(bi("ขยาย", "expand")):
         near = kb.neighbourhood(iri, depth=1)
@@ -340,7 +359,7 @@ def _path_finder(kb: Any, net: Mapping[str, Any]) -> None:
     a = p1.selectbox(bi("จาก", "From"), keys, format_func=actors.get, key="n_pa",
                      index=keys.index(param("a")) if param("a") in keys else 0)
     b = p2.selectbox(bi("ถึง", "To"), keys, format_func=actors.get, key="n_pb",
-                     index=keys.index(param("b")) if param("b") in keys else 1)
+                     index=keys.index(param("b")) if param("b") in keys else _far_from(net, a, keys))
     if a == b:
         st.caption(bi("เลือกสองรายที่ต่างกัน", "Pick two different actors"))
         return
@@ -358,6 +377,10 @@ def _path_finder(kb: Any, net: Mapping[str, Any]) -> None:
             for iri, label in [(hops[0]["source"], hops[0]["source_label"])]
             + [(h["target"], h["target_label"]) for h in hops]
         ) + "</div>")
-        for title, body in path_html(hops):
+        aliases: dict[str, Sequence[str]] = {}
+        for iri in {h["source"] for h in hops} | {h["target"] for h in hops}:
+            with guard():
+                aliases[iri] = kb.entity(iri).aliases
+        for title, body in path_html(hops, names=aliases):
             with st.expander(title, expanded=True):
                 st.html(body or bi("ไม่มีข้อความอ้างอิง", "no passage recorded"))

@@ -30,7 +30,7 @@ from fieldnotes.explorer.data import as_records
 from fieldnotes.explorer.highlight import highlight_html, passage_window, phrase_spans
 from fieldnotes.explorer.labels import PAGE_TITLES, bi, kind_label
 
-__all__ = ["TreeRow", "flatten_tree", "tree_html", "evidence_html", "render"]
+__all__ = ["TreeRow", "flatten_tree", "prune_tree", "tree_html", "evidence_html", "with_evidence", "render"]
 
 
 @dataclass(frozen=True)
@@ -64,6 +64,16 @@ def flatten_tree(tree: Iterable[Mapping[str, Any]], depth: int = 0) -> list[Tree
         )
         rows.extend(flatten_tree(kids, depth + 1))
     return rows
+
+
+def prune_tree(tree: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """The tree without concepts that no note mentions (kept when a narrower one is mentioned)."""
+    out = []
+    for node in tree:
+        kids = prune_tree(node.get("children") or [])
+        if int(node.get("count") or 0) > 0 or kids:
+            out.append({**node, "children": kids})
+    return out
 
 
 def tree_html(rows: Sequence[TreeRow], selected: str | None = None) -> str:
@@ -104,12 +114,27 @@ def evidence_html(evidence: Sequence[Mapping[str, Any]], names: Sequence[str], *
     return "".join(parts)
 
 
+def with_evidence(kb: Any, actor: str, themes: list[dict[str, Any]], *, limit: int = 15) -> list[dict[str, Any]]:
+    """Fill in the passages of an actor's themes when ``themes_of`` gives only counts.
+
+    The passages that tie an actor to a theme are the actor's evidence in
+    ``kb.who(theme)``; asked for the first ``limit`` themes only.
+    """
+    out = []
+    for i, t in enumerate(themes):
+        if not t.get("evidence") and i < limit:
+            rows = as_records(kb.who(t["iri"], k=200))
+            t = {**t, "evidence": next((r.get("evidence") or [] for r in rows if r.get("iri") == actor), [])}
+        out.append(t)
+    return out
+
+
 def _ranked(rows: Sequence[Mapping[str, Any]], names_of: str) -> None:
     """Ranked rows; each count is an expander that opens the passages."""
     for r in rows:
         areas = ", ".join(r.get("areas") or [])
         kind = f" · {kind_label(r['kind'])}" if r.get("kind") else ""
-        count = r.get("count", r.get("passages", len(r.get("evidence") or [])))
+        count = r.get("count", r.get("passages", r.get("weight", len(r.get("evidence") or []))))
         head = f"{r['label']}{kind} — {count} " + bi("ข้อความ", "passages")
         with st.expander(head, expanded=False):
             st.html(
@@ -120,9 +145,10 @@ def _ranked(rows: Sequence[Mapping[str, Any]], names_of: str) -> None:
             st.html(evidence_html(r.get("evidence") or [], [r["label"], names_of]))
 
 
-@st.cache_data(show_spinner=False, max_entries=4)
-def _tree(_kb: Any, rev: str) -> list[TreeRow]:
-    return flatten_tree(_kb.practice_tree())
+@st.cache_data(show_spinner=False, max_entries=8)
+def _tree(_kb: Any, rev: str, only_used: bool) -> list[TreeRow]:
+    tree = _kb.practice_tree()
+    return flatten_tree(prune_tree(tree) if only_used else tree)
 
 
 def render(kb: Any) -> None:
@@ -132,7 +158,8 @@ def render(kb: Any) -> None:
     st.title(PAGE_TITLES["themes"])
     if show_empty_state(kb):
         return
-    rows = _tree(kb, revision(kb))
+    only_used = st.toggle(bi("เฉพาะประเด็นที่มีในบันทึก", "Only practices the notes mention"), value=True, key="t_used")
+    rows = _tree(kb, revision(kb), only_used)
     if not rows:
         st.info(bi("ยังไม่มีประเด็นงานในคลัง", "No practices found yet") + " — นำเข้าบันทึกเพิ่ม · ingest more notes.")
         return
@@ -171,7 +198,7 @@ def render(kb: Any) -> None:
             actor = st.selectbox(bi("ผู้กระทำ", "Actor"), keys, format_func=actors.get, key="t_actor",
                                  index=keys.index(wanted_actor) if wanted_actor in actors else 0)
             with guard(bi("ประเด็นของภาคี", "themes of actor")):
-                themes = as_records(kb.themes_of(actor))
+                themes = with_evidence(kb, actor, as_records(kb.themes_of(actor)))
                 if not themes:
                     st.info(bi("ยังไม่พบประเด็นของภาคีนี้", "No theme linked to this actor yet"))
                 else:
