@@ -228,6 +228,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             if mode == "hybrid":
                 r |= {"fusion": settings.hybrid_fusion, "weight_dense": settings.hybrid_weight_dense,
                       "weight_sparse": settings.hybrid_weight_sparse if engine.embedder.has_sparse else 0.0,
+                      "dense_trust": engine.embedder.fusion_trust,
                       "rrf_k": settings.rrf_k}
             results.append(r | {"index_seconds": round(build_s, 2)})
         store.close()

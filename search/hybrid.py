@@ -17,9 +17,9 @@ fuses them (``Settings.hybrid_fusion``):
 Every mode returns ``list[Hit]``, with the document's title and source.
 
 Example:
-    >>> hits = search(conn, "กองทุนหมู่บ้านกลายเป็นธนาคารชุมชน", embedder=emb, index=index)
-    >>> hits[0].title
-    'การออมอย่างมีสัจจะ นำสู่การตั้ง "สถาบันการเงินของชุมชน" ที่กะหรอ'
+    >>> hits = search(conn, "เครือข่ายกองทุนหมู่บ้านตั้งสถาบันการเงินชุมชน", embedder=emb, index=index)
+    >>> hits[0].source
+    'corpus/004_83f24860210c5b0e.txt'
 """
 
 from __future__ import annotations

@@ -60,7 +60,7 @@ def _assert_whole(db: Path) -> None:
 
 def test_sigkill_at_random_points_never_leaves_half_a_document(tmp_path: Path) -> None:
     notes = tmp_path / "notes"
-    n_files = _notes(notes, 60 if fast_model() == "static" else 15)
+    n_files = _notes(notes, 60 if fast_model() == "static" else 8)
     home = tmp_path / "home"
     env = dict(os.environ, FIELDNOTES_MODEL=fast_model(), FIELDNOTES_HOME=str(home))
     cmd = [sys.executable, "-m", "fieldnotes.cli", "ingest", str(notes)]
