@@ -19,6 +19,10 @@ from fieldnotes.settings import Settings
 from tests.conftest import fast_model
 
 THAIGOV = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "thaigov-community"
+# With only e5-small (the static fast-path model not built yet) these runs take
+# many minutes on 2 cores: they then run only with `pytest -m slow`.
+pytestmark = [] if fast_model() == "static" else [pytest.mark.slow]
+
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 
 

@@ -12,6 +12,10 @@ from tests.conftest import fast_model
 from tests.hostile import THAI, make_hostile_corpus
 
 
+# With only e5-small (the static fast-path model not built yet) these runs take
+# many minutes on 2 cores: they then run only with `pytest -m slow`.
+pytestmark = [] if fast_model() == "static" else [pytest.mark.slow]
+
 @pytest.fixture(scope="module")
 def hostile(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
     folder = tmp_path_factory.mktemp("hostile")
