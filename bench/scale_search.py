@@ -10,8 +10,8 @@ Two measurements, written to ``bench/results/scale_search.json``:
    around 0.7–0.9), which is what makes approximate search hard.
 2. **End to end at ``--target`` chunks**: a copy of HOME (real Thai chunks,
    e.g. the thaigov corpus ingested by ``bench.speed --keep``) padded with
-   copies of its documents up to the target, with e5-like vectors stored as
-   ``e5-small``; then ``SearchEngine.search`` p50/p95 per mode (the real
+   copies of its documents up to the target, with e5-like vectors and
+   sparse rows stored as ``e5-small``; then ``SearchEngine.search`` p50/p95 per mode (the real
    e5-small query embedding included) and ``SearchEngine.similar`` p50/p95.
 """
 
@@ -129,11 +129,26 @@ def pad_store(src: Path, dst: Path, target: int, base: np.ndarray) -> Store:
             n += len(chunks)
     ids = [r[0] for r in conn.execute("SELECT id FROM chunks ORDER BY id")]
     vecs = e5_like(len(ids), base, seed=1)
+    from search.sparse import write_sparse
     from search.vectors import write_vectors
 
     with store.transaction():
         write_vectors(conn, ids, vecs, "e5-small")
+        write_sparse(conn, ids, _sparse_like(len(ids)))
     return store
+
+
+def _sparse_like(n: int, seed: int = 2, width: int = 16_384, nnz: int = 256) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Sparse rows shaped like e5's latent terms: 256 of 16,384 features, skewed popularity."""
+    rng = np.random.default_rng(seed)
+    popularity = 1.0 / np.arange(1, width + 1) ** 0.8
+    popularity /= popularity.sum()
+    draws = rng.choice(width, size=(n, nnz), p=popularity)
+    rows = []
+    for row in draws:
+        idx = np.unique(row).astype(np.int32)
+        rows.append((idx, rng.gamma(2.0, 0.5, size=len(idx)).astype(np.float32)))
+    return rows
 
 
 def main(argv: Sequence[str] | None = None) -> int:

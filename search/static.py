@@ -104,6 +104,7 @@ class StaticEmbedder(Embedder):
         self._cost = np.asarray(cost, dtype=np.int32)
         self._index = {w: i for i, w in enumerate(self.words)}
         self._oov: dict[str, tuple[int, ...]] = {}
+        self._pieces: dict[str, tuple[int, ...]] = {}
         self._lock = threading.Lock()
 
     # -- tokens ----------------------------------------------------------------------
@@ -135,21 +136,32 @@ class StaticEmbedder(Embedder):
             self._oov[term] = ids
         return ids
 
+    def _piece_ids(self, piece: str) -> tuple[int, ...]:
+        from ingest.tokens import normalize_term
+
+        term = normalize_term(piece)
+        if not term:
+            ids: tuple[int, ...] = ()
+        else:
+            k = self._index.get(term)
+            ids = (k,) if k is not None else self._backoff(term)
+        with self._lock:
+            if len(self._pieces) >= _OOV_CACHE_MAX:
+                self._pieces.clear()
+            self._pieces[piece] = ids
+        return ids
+
     def token_ids(self, text: str) -> list[int]:
         """Vocabulary rows of the words of ``text`` (unknown words backed off)."""
-        from ingest.tokens import default_tokenizer, normalize_term
+        from ingest.tokens import default_tokenizer
 
         ids: list[int] = []
-        index = self._index
+        # Most pieces repeat: remembering piece -> rows skips normalising each one
+        # again, which costs more than the segmentation itself.
+        memo = self._pieces
         for piece in default_tokenizer().segment(text):
-            term = normalize_term(piece)
-            if not term:
-                continue
-            k = index.get(term)
-            if k is not None:
-                ids.append(k)
-            else:
-                ids.extend(self._backoff(term))
+            hit = memo.get(piece)
+            ids.extend(hit if hit is not None else self._piece_ids(piece))
         return ids
 
     # -- Embedder --------------------------------------------------------------------

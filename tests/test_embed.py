@@ -178,15 +178,21 @@ def test_missing_static_file_is_a_model_error(tmp_path):
         load_embedder(f"static:{bad}")
 
 
-def test_default_static_model_if_built():
+def test_default_static_model_ships_and_finds_passages():
+    """The bundled fast-path model is a real retriever: a fragment finds its passage."""
+    from ingest.chunk import chunk_document
     from search.static import default_static_path
 
-    if not default_static_path().exists():
-        pytest.skip("default static model not built (python -m search.distill)")
+    assert default_static_path().exists(), "search/data/static-e5-small.npz must ship"
     emb = load_embedder("static")
-    docs = seed_documents()
-    vecs = emb.embed_passages([d.text for d, _ in docs])
+    chunks = [c.text for d, _ in seed_documents() for c in chunk_document(d)]
+    vecs = emb.embed_passages(chunks)
     _unit(vecs)
-    q = emb.embed_query("เครือข่ายกองทุนหมู่บ้านตำบลกะหรอจัดตั้งสถาบันการเงินชุมชน")
-    best = docs[int(np.argmax(vecs @ q))][0].source
-    assert best.startswith("004_")
+    found = 0
+    for i, text in enumerate(chunks):
+        middle = len(text) // 2
+        query = emb.embed_query(text[middle - 40 : middle + 40])
+        found += int(np.argmax(vecs @ query) == i)
+    # Chance is 1 in 17; bag-of-words static vectors find most (12/17 measured).
+    assert found >= 0.6 * len(chunks)
+
