@@ -167,12 +167,22 @@ def _cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK if report.ok else EXIT_SOME_FAILED
 
 
+def _file_type_name(doc: Any) -> str:
+    """``PDF``, ``Word``, ``HTML``, ``Markdown`` or ``text``: what kind of file a note came from."""
+    from ingest.models import FILE_TYPE_NAMES
+
+    return FILE_TYPE_NAMES[doc.file_type]
+
+
 def _cmd_docs(args: argparse.Namespace, settings: Settings) -> int:
-    docs = _open(settings).docs_json()
+    kb = _open(settings)
+    docs = kb.docs_json()
 
     def text() -> str:
+        types = {d.id: _file_type_name(d) for d in kb.documents()}
         rows = [
-            f"{d['id']}  {d['record_id'] or '-':>6}  {(d['created'] or '')[:10]:10}  {d['title']}"
+            f"{d['id']}  {types.get(d['id'], ''):8}  {d['record_id'] or '-':>6}  "
+            f"{(d['created'] or '')[:10]:10}  {d['title']}"
             for d in docs
         ]
         return "\n".join(rows) if rows else "no documents yet: run `fieldnotes ingest PATH`"
@@ -198,16 +208,19 @@ def _cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _cmd_search(args: argparse.Namespace, settings: Settings) -> int:
-    hits = _open(settings).search(args.query, k=args.k, mode=args.mode)
+    kb = _open(settings)
+    hits = kb.search(args.query, k=args.k, mode=args.mode)
 
     def text() -> str:
         if not hits:
             return "no passages found"
+        types = {d: _file_type_name(kb.document(d)) for d in {h.doc_id for h in hits}}
         rows = []
         for i, h in enumerate(hits, 1):
-            where = f" p.{h.page}" if h.page else ""
+            # e.g. [reports/ประชุม.pdf, PDF p.7]: the file type, and the page for a PDF.
+            where = types[h.doc_id] + (f" p.{h.page}" if h.page else "")
             passage = " ".join(h.text.split())
-            rows.append(f"{i:2}. {h.score:.4f}  {h.title}  [{h.source}{where}]\n    {passage[:300]}")
+            rows.append(f"{i:2}. {h.score:.4f}  {h.title}  [{h.source}, {where}]\n    {passage[:300]}")
         return "\n".join(rows)
 
     _emit(args, [h.to_json() for h in hits], text)

@@ -14,18 +14,18 @@ from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
 from fieldnotes.errors import InputError
+from fieldnotes.graph_views import GraphViews
 from fieldnotes.pipeline import Hooks, IngestReport, ingest_candidates
 from fieldnotes.settings import Settings
 from ingest.models import Chunk, Document
 from ingest.store import Store
 from ingest.walk import iter_files
-from graph.models import ENTITY_TYPES, Entity, Mention
 from search.models import Hit, SimilarDoc
 
 __all__ = ["KnowledgeBase"]
 
 
-class KnowledgeBase:
+class KnowledgeBase(GraphViews):
     """A home folder of notes: the store, the search indexes and the knowledge graph.
 
     Args:
@@ -119,25 +119,14 @@ class KnowledgeBase:
             return True
 
     def _hooks(self) -> Hooks:
-        from ingest.chunk import chunk_document
+        from fieldnotes.prepare import Prepare
+        from graph.mentions import put_mentions
         from ingest.parse import parse_file
-        from ingest.tokens import terms
 
         max_bytes = int(self.settings.max_file_mb * 1024 * 1024)
-        chunk_tokens = self.settings.chunk_tokens
-        overlap = self.settings.chunk_overlap_sentences
 
         def parse(path: Path, given: str) -> Document:
             return parse_file(path, given, max_bytes=max_bytes)
-
-        def chunk(doc: Document) -> list[Chunk]:
-            return chunk_document(doc, max_tokens=chunk_tokens, overlap_sentences=overlap)
-
-        from graph.extract import extract
-        from graph.mentions import put_mentions
-
-        def mentions(doc: Document) -> list:  # type: ignore[type-arg]
-            return extract(doc.text)
 
         def write_graph(conn, doc, found, spans) -> None:  # type: ignore[no-untyped-def]
             put_mentions(conn, doc.id, found, spans)
@@ -145,11 +134,13 @@ class KnowledgeBase:
         engine = self.search_engine
         return Hooks(
             parse=parse,
-            chunk=chunk,
-            terms=terms,
+            prepare=Prepare(
+                self.settings.chunk_tokens,
+                self.settings.chunk_overlap_sentences,
+                model=engine.model if engine.model.startswith("static") else None,
+            ),
             embed=engine.embed_passages,
             write_search=engine.write,
-            extract=mentions,
             write_graph=write_graph,
         )
 
@@ -218,143 +209,6 @@ class KnowledgeBase:
             replace(s, shared=tuple(e.label for e in shared_entities(kg, doc.id, s.doc_id)))
             for s in found
         ]
-
-    # -- knowledge graph -------------------------------------------------------------
-
-    @property
-    def kg(self):  # type: ignore[no-untyped-def]
-        """The built knowledge graph (:class:`graph.kg.KG`); opened once, reopened after a rebuild.
-
-        Raises:
-            StoreError: nothing has been ingested yet.
-        """
-        from graph.kg import KG
-
-        if self._kg is None:
-            # The graph is shared by the explorer's threads; each call must use
-            # its own thread's SQLite connection, so hand it a per-thread proxy.
-            self._kg = KG(self.home, conn=_ThreadConn(self.store))  # type: ignore[arg-type]
-        return self._kg
-
-    def _graph_or_none(self):  # type: ignore[no-untyped-def]
-        from fieldnotes.errors import StoreError
-
-        try:
-            return self.kg
-        except StoreError:
-            return None
-
-    def doc_mentions(self, doc_id: str) -> list[tuple[Mention, str | None]]:
-        """Every mention in a note, with the IRI of the entity it names."""
-        from fieldnotes.browse import doc_mentions
-
-        return doc_mentions(self.store.conn, self._graph_or_none(), doc_id)
-
-    def linked(self, iri: str) -> list[tuple[Entity, int]]:
-        """Entities tied to one by a relation, with the number of passages behind it."""
-        from fieldnotes.browse import linked
-
-        return linked(self.kg, iri)
-
-    def area_counts(self, level: str = "province") -> list[dict[str, object]]:
-        """Areas of a level with their numbers of notes and actors (for the map)."""
-        from fieldnotes.browse import area_counts
-
-        kg = self._graph_or_none()
-        return [] if kg is None else area_counts(kg, level)
-
-    def practice_tree(self) -> list[dict[str, object]]:
-        """The practice scheme as a tree with note counts (curated, then discovered)."""
-        from fieldnotes.browse import practice_tree
-
-        kg = self._graph_or_none()
-        return [] if kg is None else practice_tree(kg)
-
-    def entities(self, type: str | None = None) -> list[Entity]:
-        """Actors, areas and practices mentioned in the notes (``type`` filters)."""
-        from graph.queries import entities
-
-        if type is not None and type not in ENTITY_TYPES:
-            raise InputError(f"unknown entity type {type!r}; use one of {', '.join(ENTITY_TYPES)}")
-        return entities(self.kg, type)
-
-    def entity(self, ref: str) -> Entity:
-        """An entity by IRI, label or alias (e.g. ``"พอช."``)."""
-        from graph.queries import entity
-
-        return entity(self.kg, ref)
-
-    def entity_mentions(self, ref: str, limit: int | None = 100) -> list:  # type: ignore[type-arg]
-        """Where an entity is mentioned, with the passages."""
-        from graph.queries import mentions_of_entity
-
-        return mentions_of_entity(self.kg, ref, limit=limit)
-
-    def who(self, theme: str, k: int = 20) -> list:  # type: ignore[type-arg]
-        """Actors who work on a theme (narrower themes included), ranked, with evidence.
-
-        Example:
-            >>> [a.label for a in kb.who("กองทุนหมู่บ้าน")][:3]
-        """
-        from graph.queries import who
-
-        return who(self.kg, theme, k)
-
-    def themes_of(self, actor: str) -> list:  # type: ignore[type-arg]
-        """The practices an actor works on, with evidence."""
-        from graph.queries import themes_of
-
-        return themes_of(self.kg, actor)
-
-    def areas_of(self, actor: str) -> list:  # type: ignore[type-arg]
-        """The areas an actor is active in, with evidence."""
-        from graph.queries import areas_of
-
-        return areas_of(self.kg, actor)
-
-    def partners_of(self, actor: str) -> list:  # type: ignore[type-arg]
-        """The actors an actor works with, with evidence."""
-        from graph.queries import partners_of
-
-        return partners_of(self.kg, actor)
-
-    def network(
-        self,
-        top_n: int | None = 150,
-        *,
-        types: Sequence[str] = ("actor",),
-        practice: str | None = None,
-        area: str | None = None,
-        community: int | None = None,
-    ) -> dict[str, object]:
-        """The partner network: nodes with centralities and community, weighted edges.
-
-        Filters keep actors of some kinds, working on a practice, active in an
-        area, or of one community; ``top_n`` keeps the most central (PageRank).
-        """
-        from fieldnotes.browse import network_view
-
-        return network_view(
-            self.kg, top_n=top_n, types=types, practice=practice, area=area, community=community
-        )
-
-    def neighbourhood(self, ref: str, depth: int = 1) -> dict[str, object]:
-        """The part of the partner network around one actor."""
-        return self.kg.network().neighbourhood(ref, depth)
-
-    def path(self, a: str, b: str) -> list:  # type: ignore[type-arg]
-        """The shortest chain of partners between two actors, with the passages on each edge."""
-        from graph.queries import path
-
-        return path(self.kg, a, b)
-
-    def sparql(self, query: str, bindings: dict[str, object] | None = None) -> list[dict[str, object]]:
-        """Run SPARQL over the graph; user values go in ``bindings``, never into ``query``."""
-        return self.kg.sparql(query, bindings)
-
-    def export(self, fmt: str, out: str | os.PathLike[str]) -> Path:
-        """Export the graph as ``ttl``, ``nq``, ``jsonld`` or ``graphml`` (Gephi)."""
-        return self.kg.export(fmt, Path(out))
 
     def check(self, repair: bool = False) -> dict[str, object]:
         """Verify that the store, the search indexes and the graph agree; optionally repair.
@@ -451,12 +305,3 @@ class KnowledgeBase:
         """Release the database connection of this thread."""
         self.store.close()
 
-
-class _ThreadConn:
-    """Looks like a ``sqlite3.Connection``; is the calling thread's connection of the store."""
-
-    def __init__(self, store: Store) -> None:
-        self._store = store
-
-    def __getattr__(self, name: str) -> object:
-        return getattr(self._store.conn, name)

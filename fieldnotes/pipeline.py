@@ -1,8 +1,9 @@
 """The ingest pipeline: files → documents → chunks, terms, vectors, mentions, in transactions.
 
 Plain functions under the facade. Work is done in batches: parse a few
-documents, embed all their chunks in one call (the model is the slow part),
-then write the whole batch in one SQLite transaction. A crash loses at most the
+documents, prepare them (passages, index terms, mentions; in worker processes
+for big runs, see :mod:`fieldnotes.prepare`), embed all their chunks in one
+call, then write the whole batch in one SQLite transaction, in file order. A crash loses at most the
 batch in flight and never leaves half a document: the next run picks up where
 this one stopped because finished files are recorded in ``sources``.
 """
@@ -11,13 +12,18 @@ from __future__ import annotations
 
 import logging
 import time
+from collections import deque
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Sequence
 
+import numpy as np
+
 from fieldnotes.errors import FieldnotesError, UnreadableFileError
+from fieldnotes.prepare import Prepare, Prepared, Preparer, auto_workers
 from fieldnotes.settings import Settings
-from ingest.models import Chunk, Document
+from ingest.models import Document
 from ingest.store import Store
 from ingest.walk import Candidate
 
@@ -37,7 +43,11 @@ class IngestReport:
         duplicates: files whose content is already stored under another name
             (``(path as given, id of the stored document)``).
         failed: files that could not be ingested, with the reason.
-        seconds: wall time per stage.
+        seconds: wall time per stage of this process (``parse``, ``prepare``,
+            ``wait`` for workers, ``embed``, ``write``) and the summed time of
+            the workers' stages (``chunk``, ``tokenise``, ``extract`` and
+            ``embed_worker`` for static models).
+        workers: processes that prepared documents (1 = this one).
     """
 
     added: list[str] = field(default_factory=list)
@@ -46,6 +56,7 @@ class IngestReport:
     duplicates: list[tuple[str, str]] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)
+    workers: int = 1
 
     @property
     def ok(self) -> bool:
@@ -61,6 +72,7 @@ class IngestReport:
             "duplicates": [{"source": s, "duplicate_of": d} for s, d in self.duplicates],
             "failed": [{"source": s, "reason": r} for s, r in self.failed],
             "seconds": {k: round(v, 3) for k, v in self.seconds.items()},
+            "workers": self.workers,
         }
 
     def _tick(self, stage: str, since: float) -> float:
@@ -75,20 +87,18 @@ class Hooks:
 
     Attributes:
         parse: ``(path, source) -> Document``.
-        chunk: ``Document -> list[Chunk]``.
-        terms: ``text -> list[str]`` index terms (the one Thai tokeniser).
+        prepare: passages, index terms and mentions of a document
+            (:class:`fieldnotes.prepare.Prepare`; picklable, so it can run in
+            worker processes).
         embed: ``list[str] -> array (n, dim)`` passage vectors, or ``None``.
         write_search: ``(conn, rowids, chunks, terms, vectors)`` inside the transaction.
-        extract: ``Document -> list[Mention]``, or ``None``.
         write_graph: ``(conn, doc, mentions, chunk_spans)`` inside the transaction.
     """
 
     parse: Callable[[Path, str], Document]
-    chunk: Callable[[Document], list[Chunk]]
-    terms: Callable[[str], list[str]]
+    prepare: Prepare
     embed: Callable[[list[str]], object] | None = None
     write_search: Callable[..., None] | None = None
-    extract: Callable[[Document], list] | None = None
     write_graph: Callable[..., None] | None = None
 
 
@@ -98,7 +108,13 @@ class _Parsed:
     doc: Document
     stat: tuple[int, float]
     replaces: str | None  # id of this file's previous document, if it changed
-    duplicate: bool = False  # same content as a document of the batch in flight
+    duplicate: bool = False  # same content as a document of a batch in flight
+
+
+@dataclass
+class _Batch:
+    items: list[_Parsed]
+    prepared: Future  # of list[Prepared], one per non-duplicate item
 
 
 def ingest_candidates(
@@ -112,10 +128,15 @@ def ingest_candidates(
 ) -> IngestReport:
     """Ingest files into ``store``; one transaction per batch of documents.
 
+    Parsing and writing happen here, in order; passages, terms and mentions of
+    each batch are prepared by worker processes (``Settings.workers``; all
+    cores for runs of 200 files or more) while earlier batches are embedded and
+    written, so both cores work on a big corpus.
+
     Args:
         store: the open store.
         candidates: files from :func:`ingest.walk.iter_files`.
-        hooks: parse/chunk/embed/extract and the writers of the other rooms.
+        hooks: parse/prepare/embed and the writers of the other rooms.
         settings: the settings in force.
         progress: called with the number of files finished since the last call.
         batch_chunks: embed and write once this many chunks are pending.
@@ -124,37 +145,60 @@ def ingest_candidates(
         The report; a file that fails is listed there, it never stops the run.
     """
     report = IngestReport()
+    workers = auto_workers(settings.workers, len(candidates))
+    report.workers = workers
     batch: list[_Parsed] = []
-    pending_ids: set[str] = set()
+    in_flight: deque[_Batch] = deque()
+    # Ids of documents parsed but not yet written: a second file with the same
+    # text is linked to the first after its batch is written.
+    pending_ids: dict[str, int] = {}
     n_chunks = 0
-    for cand in candidates:
-        t = time.perf_counter()
-        parsed = _parse_one(store, cand, hooks, report, pending_ids)
-        t = report._tick("parse", t)
-        if parsed is None:
+
+    def flush(limit: int) -> None:
+        while len(in_flight) > limit:
+            done = in_flight.popleft()
+            _write_batch(store, done, hooks, report)
+            for p in done.items:
+                if not p.duplicate and pending_ids.get(p.doc.id, 0) > 0:
+                    pending_ids[p.doc.id] -= 1
+                    if not pending_ids[p.doc.id]:
+                        del pending_ids[p.doc.id]
             if progress:
-                progress(1)
-            continue
-        batch.append(parsed)
-        if parsed.duplicate:
-            continue
-        pending_ids.add(parsed.doc.id)
-        n_chunks += max(1, len(parsed.doc.text) // 1200)
-        if n_chunks >= batch_chunks:
-            _write_batch(store, batch, hooks, report)
-            if progress:
-                progress(len(batch))
-            batch, n_chunks = [], 0
-            pending_ids.clear()
-    if batch:
-        _write_batch(store, batch, hooks, report)
-        if progress:
-            progress(len(batch))
+                progress(len(done.items))
+
+    with Preparer(hooks.prepare, workers) as preparer:
+        def submit() -> None:
+            t = time.perf_counter()
+            docs = [p.doc for p in batch if not p.duplicate]
+            in_flight.append(_Batch(list(batch), preparer.submit(docs)))
+            report._tick("prepare", t)
+            # Two batches per worker keep the pool busy while this process writes.
+            flush(2 * workers if workers > 1 else 0)
+
+        for cand in candidates:
+            t = time.perf_counter()
+            parsed = _parse_one(store, cand, hooks, report, pending_ids)
+            t = report._tick("parse", t)
+            if parsed is None:
+                if progress:
+                    progress(1)
+                continue
+            batch.append(parsed)
+            if parsed.duplicate:
+                continue
+            pending_ids[parsed.doc.id] = pending_ids.get(parsed.doc.id, 0) + 1
+            n_chunks += max(1, len(parsed.doc.text) // 1200)
+            if n_chunks >= batch_chunks:
+                submit()
+                batch, n_chunks = [], 0
+        if batch:
+            submit()
+        flush(0)
     return report
 
 
 def _parse_one(
-    store: Store, cand: Candidate, hooks: Hooks, report: IngestReport, pending: set[str]
+    store: Store, cand: Candidate, hooks: Hooks, report: IngestReport, pending: dict[str, int]
 ) -> _Parsed | None:
     path = str(cand.path)
     if cand.problem:
@@ -215,24 +259,34 @@ def _drop_if_orphan(store: Store, doc_id: str, leaving_path: str) -> None:
         store.delete_document(doc_id)
 
 
-def _write_batch(store: Store, batch: list[_Parsed], hooks: Hooks, report: IngestReport) -> None:
+def _write_batch(store: Store, done: _Batch, hooks: Hooks, report: IngestReport) -> None:
     t = time.perf_counter()
-    duplicates = [p for p in batch if p.duplicate]
-    batch = [p for p in batch if not p.duplicate]
-    chunked = [(p, hooks.chunk(p.doc)) for p in batch]
-    t = report._tick("chunk", t)
-    terms = [[hooks.terms(c.text) for c in chunks] for _, chunks in chunked]
-    t = report._tick("tokenise", t)
+    duplicates = [p for p in done.items if p.duplicate]
+    batch = [p for p in done.items if not p.duplicate]
+    prepared: list[Prepared] = done.prepared.result()
+    t = report._tick("wait", t)
+    good = []
+    for p, prep in zip(batch, prepared):
+        for stage, sec in zip(("chunk", "tokenise", "extract", "embed_worker"), prep.seconds):
+            # Summed over workers: CPU seconds, which can exceed the wall time.
+            report.seconds[stage] = report.seconds.get(stage, 0.0) + sec
+        if prep.error is None:
+            good.append((p, prep))
+            continue
+        report.failed.append((p.cand.given, prep.error))
+        store.record_failure(str(p.cand.path), p.cand.given, prep.error)
     vectors = None
-    if hooks.embed is not None:
-        texts = [c.text for _, chunks in chunked for c in chunks]
+    if good and all(prep.vectors is not None or not prep.chunks for _, prep in good):
+        vectors = np.concatenate([prep.vectors for _, prep in good if prep.chunks])
+    elif hooks.embed is not None:
+        texts = [c.text for _, prep in good for c in prep.chunks]
         vectors = hooks.embed(texts) if texts else None
     t = report._tick("embed", t)
-    mentions = [hooks.extract(p.doc) if hooks.extract else [] for p in batch]
-    t = report._tick("extract", t)
     offset = 0
+    written = {p.doc.id for p, _ in good}
     with store.transaction() as conn:
-        for (p, chunks), doc_terms, doc_mentions in zip(chunked, terms, mentions):
+        for p, prep in good:
+            chunks, doc_terms = list(prep.chunks), [list(x) for x in prep.terms]
             path = str(p.cand.path)
             if p.replaces is not None:
                 _drop_if_orphan(store, p.replaces, path)
@@ -244,13 +298,14 @@ def _write_batch(store: Store, batch: list[_Parsed], hooks: Hooks, report: Inges
             offset += len(chunks)
             if hooks.write_graph is not None:
                 spans = [(r, c.start, c.end) for r, c in zip(rowids, chunks)]
-                hooks.write_graph(conn, p.doc, doc_mentions, spans)
+                hooks.write_graph(conn, p.doc, list(prep.mentions), spans)
             store.link_source(path, p.cand.given, p.doc.id, p.doc.id, *p.stat)
             (report.updated if p.replaces else report.added).append(p.cand.given)
         for p in duplicates:
             path = str(p.cand.path)
+            if p.doc.id not in written and not store.has_document(p.doc.id):
+                continue  # its original failed; it failed with it (listed there)
             if p.replaces is not None:
                 _drop_if_orphan(store, p.replaces, path)
             store.link_source(path, p.cand.given, p.doc.id, p.doc.id, *p.stat)
     report._tick("write", t)
-

@@ -55,6 +55,10 @@ class Settings:
         exact_index_max: up to this many vectors FAISS searches exactly; above
             it an approximate (HNSW) index is built.
         threads: CPU threads for embedding; 0 lets the engine choose.
+        workers: processes that prepare documents (passages, terms, entity
+            mentions) during an ingest; 0 = all cores for runs of 200 files
+            or more, else 1 (in process). Measured on the thaigov corpus:
+            see ``bench/results/scale.json``.
         upload_max_mb: size limit of one file uploaded in the explorer.
     """
 
@@ -70,6 +74,7 @@ class Settings:
     rrf_k: int = 60
     exact_index_max: int = 100_000
     threads: int = 0
+    workers: int = 0
     upload_max_mb: float = 10.0
 
     def __post_init__(self) -> None:
@@ -89,6 +94,8 @@ class Settings:
             raise ConfigError(
                 f"hybrid_fusion {self.hybrid_fusion!r} is not one of zscore, rrf"
             )
+        if self.workers < 0:
+            raise ConfigError(f"workers must be 0 (automatic) or more, got {self.workers}")
         if self.chunk_tokens < 32:
             raise ConfigError(f"chunk_tokens must be at least 32, got {self.chunk_tokens}")
 

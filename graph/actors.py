@@ -29,6 +29,7 @@ from graph.acronyms import acronym_table, find_acronyms, full_names
 from graph.lexicon import (
     PLACE_PREFIXES,
     area_names,
+    country_names,
     dictionary_words,
     is_common,
     name_stops,
@@ -81,6 +82,7 @@ _GENERIC_TAILS = frozenset(
         "แห่ง", "ไทย", "รัฐ", "ต่างชาติ", "สังกัด", "ดัง", "ทั่วโลก", "เดียวกัน",
     }
 )
+_TAIL_STARTS = tuple(sorted(_GENERIC_TAILS, key=len, reverse=True))
 # A common word after a name written in one token ends it (TNC count above this).
 _PREDICATE_COUNT = 3_000
 # Nouns that may follow เพื่อ inside a name (ThaiNER 1.5 train ORGANIZATION spans):
@@ -227,7 +229,7 @@ def _org_kind_and_key(label: str) -> tuple[str, str]:
 
 def _is_generic(toks: Sequence[Token], i: int, j: int) -> bool:
     first = toks[i].text
-    if first in _GENERIC_WORDS:
+    if first in _GENERIC_WORDS or _generic_label("".join(t.text for t in toks[i:j])):
         return True
     rest = [t.text for t in toks[i + 1 : j]]
     if first in org_heads() and rest == ["ฯ"]:
@@ -235,6 +237,37 @@ def _is_generic(toks: Sequence[Token], i: int, j: int) -> bool:
     if first in org_heads() and not rest:
         return True  # a bare head: "กรม", "เครือข่าย"
     return bool(rest) and all(w in _GENERIC_TAILS for w in rest)
+
+
+def _generic_label(label: str) -> bool:
+    """A type of body written whole, whatever the tokens: the tokeniser cuts
+    หน่วยงานหลัก as หน่วย|งานหลัก and keeps สำนักงานใหญ่ and ต่าง ๆ as one token."""
+    name = label.replace(" ", "")
+    for word in _GENERIC_WORDS:
+        # หน่วยงานหลักรับผิดชอบ: a type of body, a tail, then the predicate.
+        if name.startswith(word) and (name == word or name[len(word):].startswith(_TAIL_STARTS)):
+            return True
+    head = _head(name)
+    # กองทัพไทย, การบินไทย, สภากาชาดไทย: one token, one body, though ไทย is a tail.
+    return head is not None and name[len(head):] in _GENERIC_TAILS - {"ไทย", "รัฐ"}
+
+
+def _runs_past_known(text: str, start: int, end: int, known: dict[int, int]) -> bool:
+    """Whether a name read by the rules is a known full name with words glued after it.
+
+    After ``คณะรัฐมนตรี`` or ``กระทรวงการคลัง`` what follows is the predicate
+    (``คณะรัฐมนตรีรับทราบ``, ``กระทรวงการคลังกู้เงิน``) or the title of a regulation
+    (``…ว่าด้วยการเบิกเงิน``), except ``แห่ง…`` and ``ฯ`` (the same body) and a country
+    (``กระทรวงการต่างประเทศสาธารณรัฐประชาธิปไตยประชาชนลาว``: another one). Generic
+    bodies (องค์การบริหารส่วนตำบล) are followed by their place's name.
+    """
+    stop = known.get(start)
+    if stop is None or end <= stop:
+        return False
+    rest = text[stop:end].strip()
+    if rest.startswith(("แห่ง", "ฯ")) or full_names()[text[start:stop]].generic:
+        return False
+    return not any(rest.startswith(c) for c in ("สาธารณรัฐ", "ราชอาณาจักร", *country_names()))
 
 
 def find_organisations(
@@ -250,6 +283,7 @@ def find_organisations(
     toks = segment(text) if toks is None else toks
     by_start = {p.start: p for p in people}
     out: list[Mention] = list(_known_names(text))
+    known = {m.start: m.end for m in out}
     i = 0
     while i < len(toks):
         word = toks[i].text
@@ -277,7 +311,9 @@ def find_organisations(
             i += 2
             continue
         j = _org_end(text, toks, i, by_start)
-        if not _is_generic(toks, i, j):
+        if not _is_generic(toks, i, j) and not _runs_past_known(
+            text, toks[i].start, toks[j - 1].end, known
+        ):
             start, end = toks[i].start, toks[j - 1].end
             label = text[start:end]
             kind, key = _org_kind_and_key(label)

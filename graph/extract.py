@@ -7,7 +7,8 @@ stretch of text:
 * practices from the SKOS scheme (:func:`graph.practices.find_practices`),
 * actors from the rules (:func:`graph.actors.find_actors`: acronyms,
   organisation heads, titles and name lists),
-* the CRF tagger (:func:`graph.tagger.tag`), which also reads the rules.
+* the CRF tagger (:func:`graph.tagger.tag`), which also reads the rules, less
+  its noise (list numbers, dates, law years: :mod:`graph.noise`).
 
 How they combine (:func:`merge`) was chosen by measurement, exact spans
 (``python -m bench.ner``; ``bench/results/ner_*.json``):
@@ -15,9 +16,9 @@ How they combine (:func:`merge`) was chosen by measurement, exact spans
 =================  ==============================  ==============================
 system             ThaiNER 1.5 val (news) micro F1  seed posts (field notes), actors
 =================  ==============================  ==============================
-rules              0.629                            0.944 (P 0.962, R 0.927)
+rules              0.630                            0.944 (P 0.962, R 0.927)
 tagger             0.825                            0.649
-combined (this)    0.804                            0.905 (P 0.893, R 0.917)
+combined (this)    0.806                            0.917 (P 0.917, R 0.917)
 =================  ==============================  ==============================
 
 The tagger wins on news for every type (PERSON 0.875, ORGANIZATION 0.821,
@@ -38,12 +39,15 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from functools import lru_cache
-from typing import Iterable, Sequence
+from typing import TYPE_CHECKING, Iterable, Sequence
 
 from graph.lexicon import PLACE_PREFIXES, person_titles
 from graph.models import Mention
 
-__all__ = ["POLICY", "CERTAIN", "extract", "merge"]
+if TYPE_CHECKING:
+    from ingest.models import Document
+
+__all__ = ["POLICY", "CERTAIN", "extract", "extract_document", "merge"]
 
 #: Rank of each source when two mentions of the same length compete (lower wins).
 #: On an identical span the resolved mention (a DOPA code, a full name) replaces
@@ -64,6 +68,9 @@ CERTAIN: frozenset[str] = frozenset({"acronym"})
 # A lone Thai letter and a dot opens a list item ("ก. พื้นที่…"); the tagger
 # reads it as an abbreviation. Two-letter words (อ., ม., จ.) are titles or places.
 _ENUMERATOR = re.compile(r"^[ก-ฮ]\.(?![ก-ฮ]\.)")
+# What the tagger may add around an area that names nothing: a list number, a
+# bracket, a dash ("ตำบลบางจาก 2" of "1) ตำบลบางจาก 2) ตำบลท่าไร่").
+_NO_WORD = re.compile(r"[\s\d๐-๙.,;:()\[\]\-–/]+")
 
 
 @lru_cache(maxsize=1)
@@ -131,7 +138,9 @@ def _place(m: Mention, areas: Sequence[Mention]) -> Mention | None:
     ``กิ่งอ.นบพิตำ``) or joins several (``ภาคตะวันออกเฉียงเหนือ จังหวัดขอนแก่น``):
     the gazetteer's spans win. Around one area it is kept (``แม่น้ำปราจีนบุรี`` is
     a river, ``ภาคใต้ฝั่งตะวันตก`` a part of a region), and takes the area's code
-    when all it adds is a place prefix (``จังหวัดตรัง`` around ``ตรัง``).
+    when all it adds is a place prefix (``จังหวัดตรัง`` around ``ตรัง``). When all
+    it adds is a number or punctuation (``ตำบลบางจาก 2``, the next item's number
+    of a list), the area wins.
     """
     over = [a for a in areas if a.start < m.end and m.start < a.end]
     if not over:
@@ -140,6 +149,8 @@ def _place(m: Mention, areas: Sequence[Mention]) -> Mention | None:
         return None
     area = over[0]
     extra = (m.label[: area.start - m.start] + m.label[area.end - m.start :]).strip()
+    if _NO_WORD.fullmatch(extra):
+        return None  # the tagger ran into the next list number: the area's span wins
     if extra in PLACE_PREFIXES:
         return Mention(m.start, m.end, m.label, "area", area.kind, area.key, area.source, m.doc_id)
     return m
@@ -243,4 +254,62 @@ def extract(text: str, *, tagger: bool = True) -> list[Mention]:
     found: list[Mention] = []
     for finder in _finders(tagger):
         found.extend(finder(text))
-    return merge(found)
+    return merge(_cleaned(found, text))
+
+
+def _cleaned(found: list[Mention], text: str) -> list[Mention]:
+    """The finders' mentions without the tagger's noise (:mod:`graph.noise`)."""
+    from graph.noise import about_practice, clean_tagged
+
+    practices = sorted((m for m in found if m.type == "practice"), key=lambda m: m.start)
+    out: list[Mention] = []
+    for m in found:
+        if m.source == "tagger":
+            cleaned = clean_tagged(m, text)
+            if cleaned is None or about_practice(cleaned, practices):
+                continue
+            m = cleaned
+        out.append(m)
+    return out
+
+
+def extract_document(doc: Document, *, tagger: bool = True) -> list[Mention]:
+    """Everything :func:`extract` finds in ``doc.text``, plus who wrote the comments.
+
+    GotoKnow comment authors are people of the network even when nobody names
+    them in the text. :func:`graph.people.author_mentions` points each author at
+    their name in ``doc.text`` (the signature under the comment, or the name
+    anywhere in the text); an author whose name is nowhere in the text gets no
+    mention, since a mention must point at text.
+
+    An author's mention replaces a person found on its very span (the same
+    person, now known to have written here) and any mention of the tagger it
+    overlaps (the author's name is known, the tagger's span is a guess); one that
+    overlaps any other mention is left out, so mentions never overlap or repeat.
+
+    Args:
+        doc: a parsed document (``ingest.models.Document``).
+        tagger: as for :func:`extract`.
+
+    Returns:
+        Mentions with offsets into ``doc.text``, sorted by start. Authors' mentions
+        have source ``comment`` and ``doc_id`` set to ``doc.id``.
+
+    Example:
+        >>> [m.label for m in extract_document(doc) if m.source == "comment"]  # doctest: +SKIP
+        ['ภีม ภคเมธาวี']
+    """
+    from graph.people import author_mentions
+
+    found = extract(doc.text, tagger=tagger)
+    authors = author_mentions(doc) if doc.comments else []
+    if not authors:
+        return found
+    for a in authors:
+        over = [m for m in found if m.start < a.end and a.start < m.end]
+        same_person = [m for m in over if (m.start, m.end, m.kind) == (a.start, a.end, "person")]
+        if any(m.source != "tagger" and m not in same_person for m in over):
+            continue
+        found = [m for m in found if m not in over] + [a]
+    found.sort(key=lambda m: (m.start, m.end))
+    return found

@@ -40,6 +40,7 @@ import pyoxigraph as ox
 
 from fieldnotes.errors import FieldnotesError, StoreError
 from graph.curation import FILE_NAME, Curation
+from graph.discovery import as_concept, theme_passages, themes_for
 from graph.mentions import iter_mentions
 from graph.models import Entity
 from graph.network import PartnerNetwork
@@ -67,8 +68,9 @@ class BuildReport:
         quads: quads in the RDF store.
         nodes: partner-network nodes.
         edges: partner-network edges.
-        seconds: wall time per stage, and ``cpu_after_read``: CPU seconds of
-            resolve, RDF and network together.
+        seconds: wall time per stage (``themes``: discovering themes, when the
+            rebuild did), and ``cpu_after_read``: CPU seconds of everything after
+            reading the store.
         warnings: curation actions that could not be applied.
     """
 
@@ -164,7 +166,7 @@ def rebuild(
     *,
     sources: GraphSources | None = None,
     curation: Curation | None = None,
-    discovered: Sequence[Any] = (),
+    discovered: Sequence[Any] | None = None,
     keep: int = 2,
 ) -> BuildReport:
     """Rebuild the RDF store and the partner network from the store's mentions.
@@ -176,8 +178,11 @@ def rebuild(
             the extraction modules' own).
         curation: corrections (default: ``<home>/curation.json``).
         discovered: machine-discovered themes (``graph.themes.DiscoveredTheme`` or
-            :class:`ConceptInfo`), added to the scheme marked ``fn:discovered``
-            and related to the actors named in the passages that contain them.
+            :class:`ConceptInfo`), added to a separate scheme, marked
+            ``fn:discovered``, and related to the actors named in the passages
+            that contain them. ``None`` (the default): discovered from the stored
+            notes when there are enough of them, in bounded time
+            (:mod:`graph.discovery`); ``()``: none.
         keep: generations to keep (the new one and ``keep - 1`` before it).
 
     Raises:
@@ -203,7 +208,7 @@ def _rebuild(
     alias_pairs: Iterable[tuple[str, str]],
     scheme_path: Path | None,
     theme_labels: list[tuple[str, str]],
-    discovered: Sequence[Any],
+    discovered: Sequence[Any] | None,
     keep: int,
 ) -> BuildReport:
     seconds: dict[str, float] = {}
@@ -227,13 +232,18 @@ def _rebuild(
     seconds["read"] = _tick(t)
     cpu0 = time.process_time()
     t = time.perf_counter()
+    if discovered is None:
+        discovered = themes_for(conn, scheme_path)
+        seconds["themes"] = _tick(t)
+        t = time.perf_counter()
     cur = curation if curation is not None else Curation.load(home / FILE_NAME)
     res = resolve(rows, cur, doc_sources={k: v.source for k, v in docs.items()},
                   areas=areas, concepts=concepts, alias_pairs=alias_pairs)
     types = {e.iri: e.type for e in res.entities}
-    discovered = [_as_concept(t) for t in discovered]
-    implied = name_themes(res.entities, theme_labels + [(c.iri, c.label) for c in discovered])
-    found = _theme_passages(conn, discovered)
+    concepts_found = [as_concept(t) for t in discovered]
+    implied = name_themes(res.entities,
+                          theme_labels + [(c.iri, c.label) for c in concepts_found])
+    found = theme_passages(conn, concepts_found)
     for iris in [*implied.values(), *found.values()]:
         types.update((i, "practice") for i in iris)
     relations = cooccurrences(rows, res.mention_entity, types, implied, found)
@@ -244,7 +254,7 @@ def _rebuild(
     gen.mkdir()
     try:
         store = ox.Store(str(gen / "oxigraph"))
-        lines = ntriples(res, rows, docs, relations, spans, discovered=discovered)
+        lines = ntriples(res, rows, docs, relations, spans, discovered=concepts_found)
         # lenient: skip re-validating IRIs that graph.vocab built from safe parts.
         store.bulk_load(_LineReader(lines), ox.RdfFormat.N_TRIPLES, lenient=True)
         if scheme_path is not None and Path(scheme_path).exists():
@@ -288,27 +298,6 @@ def _rebuild(
     _write_atomic(root / CURRENT, gen.name)
     _prune(root, gen.name, keep)
     return report
-
-
-def _as_concept(theme: Any) -> ConceptInfo:
-    # graph.themes.DiscoveredTheme or a ConceptInfo: key, iri and label are what counts.
-    if isinstance(theme, ConceptInfo):
-        return theme
-    return ConceptInfo(theme.key, theme.iri, theme.label, None, (), True)
-
-
-def _theme_passages(
-    conn: sqlite3.Connection, themes: Sequence[ConceptInfo]
-) -> dict[tuple[str, int], list[str]]:
-    """Passages whose text holds a discovered theme's label (they have no stored mentions)."""
-    out: dict[tuple[str, int], list[str]] = {}
-    if not themes:
-        return out
-    for doc_id, idx, text in conn.execute("SELECT doc_id, idx, text FROM chunks"):
-        hits = [t.iri for t in themes if t.label and t.label in text]
-        if hits:
-            out[(doc_id, int(idx))] = hits
-    return out
 
 
 def _tick(since: float) -> float:

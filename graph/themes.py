@@ -82,7 +82,7 @@ _BAD_LAST = frozenset("AUX ADP SCONJ CCONJ DET PRON PART PUNCT".split())
 _ACTOR_HEADS = frozenset(
     "รัฐมนตรี ปลัด รอง ผู้ว่าราชการ อธิบดี เลขาธิการ ผู้อำนวยการ ประธาน นายก คณะกรรมการ "
     "กระทรวง กรม สำนักงาน สำนัก มหาวิทยาลัย สถาบัน มูลนิธิ สมาคม ชุมนุม ธนาคาร บริษัท "
-    "หน่วย หน่วยงาน นาย นาง นางสาว ดร. อาจารย์ ท่าน พระ โรงเรียน ว่าการ คณะ".split()
+    "หน่วย หน่วยงาน นาย นาง นางสาว ดร. อาจารย์ ท่าน พระ โรงเรียน ว่าการ คณะ โฆษก".split()
 )
 # Words a theme never starts with: the start of a verb phrase or a report heading.
 _NOT_FIRST = frozenset("มีมติ มี ได้ ให้ ที่ กรณี กรอบ รายงาน".split())

@@ -175,7 +175,7 @@ def mention_iri(doc_id: str, start: int, end: int, type_: str) -> str:
 
 
 def actor_iri(norm_key: str) -> str:
-    """IRI of an actor from its normalised canonical name (see ``graph.resolve.match_key``)."""
+    """IRI of an actor from its normalised canonical name (see ``graph.names.match_key``)."""
     return f"{ID}actor/{key_hash(norm_key)}"
 
 

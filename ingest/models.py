@@ -10,7 +10,18 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-__all__ = ["Comment", "Section", "Document", "Chunk", "Token"]
+__all__ = ["Comment", "Section", "Document", "Chunk", "Token", "FILE_TYPE_NAMES"]
+
+# What kind of file a note was read from, and its English name.
+FILE_TYPE_NAMES: dict[str, str] = {
+    "pdf": "PDF",
+    "docx": "Word",
+    "html": "HTML",
+    "markdown": "Markdown",
+    "text": "text",
+}
+_SUFFIX_TYPES = {".pdf": "pdf", ".docx": "docx", ".html": "html", ".htm": "html",
+                 ".md": "markdown", ".markdown": "markdown"}
 
 
 @dataclass(frozen=True)
@@ -105,6 +116,22 @@ class Document:
             if s.name == "body":
                 return self.text[s.start : s.end]
         return self.text
+
+    @property
+    def file_type(self) -> str:
+        """The kind of file this note was read from: a key of :data:`FILE_TYPE_NAMES`.
+
+        The reader's ``kind`` says it for PDF, DOCX, HTML and Markdown; a saved
+        GotoKnow page is read as ``gotoknow`` but marks ``("format", "html")`` in
+        its metadata; anything else falls back on the file name, then plain text.
+        """
+        if self.kind in FILE_TYPE_NAMES:
+            return str(self.kind)
+        fmt = dict(self.meta or ()).get("format")
+        if fmt in FILE_TYPE_NAMES:
+            return str(fmt)
+        name = str(self.source).lower()
+        return next((t for suf, t in _SUFFIX_TYPES.items() if name.endswith(suf)), "text")
 
     def page_at(self, offset: int) -> int | None:
         """The 1-based page that holds ``offset``, for paged sources; else ``None``."""

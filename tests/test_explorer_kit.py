@@ -24,10 +24,16 @@ _SHARED: dict[str, Path] = {}
 
 
 def make_kb(home: Path) -> Any:
-    """The knowledge base in ``home``, ingested from corpus/ if it is empty."""
-    from fieldnotes.kb import KnowledgeBase
+    """The knowledge base in ``home``, ingested from corpus/ if it is empty.
 
-    kb = KnowledgeBase(home)
+    A new home is embedded with the fast model (see tests/conftest.py); the
+    home folder remembers its model, so the app opened on it later uses it too.
+    """
+    from fieldnotes.kb import KnowledgeBase
+    from fieldnotes.settings import Settings
+    from tests.conftest import fast_model
+
+    kb = KnowledgeBase(settings=Settings.from_env(home=home, model=fast_model()))
     if kb.stats().get("documents", 0) == 0:
         report = kb.ingest([CORPUS])
         if report.failed:

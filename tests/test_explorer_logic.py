@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -107,7 +108,8 @@ def test_search_cards_highlight_query_and_entities(kb) -> None:
     assert any(f'<mark class="fn-q">{QUERY}</mark>' in p for p in km.passages)
     assert any("fn-area" in p for p in km.passages)  # กะหรอ / นครศรีธรรมราช in place
     assert {c.type for c in km.chips} >= {"area", "practice"}
-    assert km.href == f"./?page=case&doc={km.doc_id}"
+    assert km.href.startswith(f"./?page=case&doc={km.doc_id}&at=")
+    assert km.where == "ข้อความ (text)" and set(km.pages) == {None}  # a text file has no pages
 
 
 def test_search_filters_change_results(kb) -> None:
@@ -190,15 +192,13 @@ def test_network_elements_merge_filter_and_events(kb) -> None:
 
 
 def test_path_finder_shows_passages_per_hop(kb) -> None:
-    from fieldnotes.explorer.data import as_records
-
     net = kb.network(top_n=50)
     a = net["nodes"][0]["iri"]
     near = {e["target"] if e["source"] == a else e["source"] for e in net["edges"] if a in (e["source"], e["target"])}
     far = [n["iri"] for n in net["nodes"] if n["iri"] not in near and n["iri"] != a]
     b = far[0] if far else sorted(near)[0]
-    hops = as_records(kb.path(a, b))
-    assert hops and hops[0]["source"] == a and hops[-1]["target"] == b
+    hops = kb.path(a, b)
+    assert hops and hops[0].source == a and hops[-1].target == b
     rendered = network_page.path_html(hops)
     assert len(rendered) == len(hops)
     assert all(" — " in title for title, _ in rendered)
@@ -221,14 +221,15 @@ def test_practice_tree_flattens_with_depth_and_links(kb) -> None:
 
 
 def test_who_works_on_a_theme_down_to_passages(kb) -> None:
-    from fieldnotes.explorer.data import as_records
-
     fund = kb.entity(QUERY)
-    who = as_records(kb.who(fund.iri))
-    count = [w.get("count", w.get("passages")) for w in who]
-    assert who and count == sorted(count, reverse=True)
-    html = themes_page.evidence_html(who[0]["evidence"], [who[0]["label"], QUERY])
-    assert "page=case" in html and '<mark class="fn-q">' in html
+    rows = themes_page.who_rows(kb, fund.iri)
+    counts = [r.passages for r in rows]
+    assert rows and counts == sorted(counts, reverse=True) and counts[0] > 0
+    assert [r.iri for r in rows] == [r.iri for r in kb.who(fund.iri, k=30)]
+    # The actors' areas come with them: the Kalo fund network works in Nakhon Si Thammarat.
+    assert any("นครศรีธรรมราช" in r.areas or "กะหรอ" in r.areas for r in rows)
+    html = themes_page.evidence_html(rows[0].evidence, [rows[0].label, QUERY])
+    assert "page=case" in html and "&amp;at=" in html and '<mark class="fn-q">' in html
 
 
 # -- areas and map ---------------------------------------------------------------------
@@ -251,9 +252,7 @@ def test_area_rows_points_and_notes(kb) -> None:
     nakhon = next(r for r in provinces if r["label"] == "นครศรีธรรมราช")
     districts = areas_page.level_rows(kb.area_counts(level="district"), parent=nakhon["iri"])
     assert districts and all(d["parent"] == nakhon["iri"] for d in districts)
-    from fieldnotes.explorer.data import as_records
-
-    notes = areas_page.notes_of_area(as_records(kb.entity_mentions(nakhon["iri"])))
+    notes = areas_page.notes_of_area(kb.entity_mentions(nakhon["iri"]))
     assert "ต้นฉบับ KM" in {n["title"] for n in notes}
     pts = map_points(provinces, by="notes")
     assert pts and pts[0].size >= pts[-1].size > 0
@@ -293,12 +292,18 @@ def test_curation_actions_are_checked() -> None:
 
 
 def test_entity_mentions_marked_in_place_and_linked(kb) -> None:
-    from fieldnotes.explorer.data import as_records
-
     wu = kb.entity("มหาวิทยาลัยวลัยลักษณ์")
-    rows = as_records(kb.entity_mentions(wu.iri, limit=20))
-    cards = entity_page.mention_cards(rows, wu.type)
-    assert cards and all('class="fn-m fn-actor"' in body for _t, _d, body in cards)
+    mentions = kb.entity_mentions(wu.iri, limit=20)
+    cards = entity_page.mention_cards(mentions, wu.type)
+    assert len(cards) == len(mentions)
+    assert all('class="fn-m fn-actor"' in body for _t, _href, body in cards)
+    # The mark is on the name as written (ม.วลัยลักษณ์ too), and the link opens the note there.
+    marked = [re.search(r'class="fn-m fn-actor"[^>]*>(.*?)</span>', body).group(1) for *_, body in cards]
+    assert marked == [m.surface for m in mentions]
+    assert "ม.วลัยลักษณ์" in marked
+    first = mentions[0]
+    assert cards[0][1] == f"./?page=case&doc={first.doc_id}&at={first.start}"
+    assert cards[0][0] == first.passage["title"]
     groups = entity_page.linked_chips(kb.linked(wu.iri))
     assert groups.get("area") and groups.get("practice")
 
@@ -384,39 +389,25 @@ def test_network_logic_stays_fast_at_a_few_hundred_nodes() -> None:
     assert len(grown["edges"]) == len({frozenset((e["source"], e["target"])) for e in edges})
 
 
-def test_facade_results_read_as_records_and_unknown_options_are_reported() -> None:
-    from dataclasses import dataclass
-
-    from fieldnotes.explorer.data import as_record, call_supported
-
-    @dataclass(frozen=True)
-    class Rank:
-        iri: str
-        passages: int
-
-        def to_json(self) -> dict:
-            return {"iri": self.iri, "passages": self.passages, "label": "พอช."}
-
-    assert as_record(Rank("x", 3)) == {"iri": "x", "passages": 3, "label": "พอช."}
-    assert as_record({"iri": "y"}) == {"iri": "y"}
-    with pytest.raises(TypeError):
-        as_record(42)
-
-    def network(top_n: int = 150) -> dict:
-        return {"top_n": top_n}
-
-    out, dropped = call_supported(network, top_n=20, area="a", practice=None, types=())
-    assert out == {"top_n": 20} and dropped == ["area"]
+def test_network_kinds_filter_keeps_those_actors(kb) -> None:
+    """The page offers actor kinds (the partner network holds actors only)."""
+    everyone = kb.network(top_n=None)
+    kinds = {n["kind"] for n in everyone["nodes"]}
+    assert {n["type"] for n in everyone["nodes"]} == {"actor"} and len(kinds) >= 2
+    orgs = network_page._network(kb, "test", 400, ("organisation",), None, None)
+    assert orgs["nodes"] and {n["kind"] for n in orgs["nodes"]} == {"organisation"}
+    assert len(network_page._network(kb, "test", 400, (), None, None)["nodes"]) == len(everyone["nodes"])
+    els = network_page.graph_elements(orgs, colour_by="kind")
+    assert {n["data"]["label"] for n in els["nodes"]} == {"organisation"}
 
 
 def test_themes_of_an_actor_reach_their_passages(kb) -> None:
-    from fieldnotes.explorer.data import as_records
-
     wu = kb.entity("มหาวิทยาลัยวลัยลักษณ์")
-    themes = themes_page.with_evidence(kb, wu.iri, as_records(kb.themes_of(wu.iri)))
-    assert themes and any(t["evidence"] for t in themes)
-    first = next(t for t in themes if t["evidence"])
-    html = themes_page.evidence_html(first["evidence"], [wu.label, *wu.aliases, first["label"]])
+    themes = themes_page.theme_rows(kb, wu.iri)
+    assert [(t.iri, t.passages) for t in themes] == [(t.iri, t.weight) for t in kb.themes_of(wu.iri)]
+    assert themes and any(t.evidence for t in themes)
+    first = next(t for t in themes if t.evidence)
+    html = themes_page.evidence_html(first.evidence, [wu.label, *wu.aliases, first.label])
     assert "page=case" in html and '<mark class="fn-q">' in html
 
 

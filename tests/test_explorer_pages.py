@@ -15,6 +15,8 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from fieldnotes.explorer.labels import PAGE_TITLES
+
 from tests.test_explorer_kit import (  # noqa: F401 - fixture
     DATA,
     ROOT,
@@ -131,6 +133,7 @@ def test_case_page_without_a_note_and_with_a_bad_one(app) -> None:
     at = app("case", doc="no-such-note")
     assert not at.exception
     assert at.error and "no-such-note" in at.error[0].value  # in words, no traceback
+    assert at.error[0].value.startswith("ไม่พบบันทึกนี้ในคลัง · This note is not in the knowledge base")
 
 
 def test_network_page_renders_filters_and_path(app) -> None:
@@ -148,7 +151,7 @@ def test_network_page_renders_filters_and_path(app) -> None:
         _ok(at)
         caption = next(c.value for c in at.caption if "nodes" in c.value)
         assert int(caption.split(" nodes")[0].split(",")[-1].split()[-1]) < n_all
-    at.radio(key="n_colour").set_value("type").run()
+    at.radio(key="n_colour").set_value("kind").run()
     _ok(at)
 
 
@@ -221,8 +224,48 @@ def test_upload_page_ingests_and_search_finds_it(app, explorer_home: Path, tmp_p
     assert "เวทีแลกเปลี่ยนเรียนรู้ธนาคารปูม้า" in _html(at)
 
 
+PAGES = ("search", "case", "network", "themes", "areas", "entity", "upload")
+
+
 def test_empty_home_says_how_to_ingest(app, tmp_path: Path) -> None:
-    for page in ("search", "network", "areas"):
+    for page in PAGES:
         at = app(page, home=tmp_path / "empty")
         _ok(at)
+        assert at.title[0].value == PAGE_TITLES[page], page
         assert any("fieldnotes ingest corpus/" in i.value for i in at.info), page
+
+
+def test_empty_home_says_which_files_failed_and_why(app, tmp_path: Path) -> None:
+    from fieldnotes.kb import KnowledgeBase
+    from fieldnotes.settings import Settings
+    from tests.conftest import fast_model
+    from tests.reports_fixtures import image_pdf_bytes
+
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "สแกน.pdf").write_bytes(image_pdf_bytes(pages=1))
+    kb = KnowledgeBase(settings=Settings.from_env(home=tmp_path / "home", model=fast_model()))
+    report = kb.ingest([tmp_path / "in"])
+    assert report.failed and not report.added
+    at = app("search", home=tmp_path / "home")
+    _ok(at)
+    assert any("fieldnotes ingest corpus/" in i.value for i in at.info)
+    warning = " ".join(w.value for w in at.warning)
+    assert "1 file could not be ingested" in warning and "สแกน.pdf" in warning
+    assert "no text layer" in warning  # the reason, in words
+
+
+def test_every_page_renders_on_the_seeds(app) -> None:
+    for page in PAGES:
+        at = app(page)
+        _ok(at)
+        assert at.title[0].value == PAGE_TITLES[page], page
+        assert not any("fieldnotes ingest corpus/" in i.value for i in at.info), page
+
+
+def test_stale_links_are_explained_in_words(app) -> None:
+    at = app("entity", iri="https://w3id.org/fieldnotes/id/actor/gone")
+    assert not at.exception
+    assert at.error and at.error[0].value.startswith("ไม่พบรายการนี้ · No such entity — ")
+    assert "actor/gone" in at.error[0].value
+    at = app("themes", theme="no-such-theme", actor="no-such-actor")
+    _ok(at)  # unknown choices in a link fall back to the first theme and actor

@@ -62,6 +62,35 @@ def test_network_and_its_place_are_two_mentions() -> None:
     ]
 
 
+def test_list_of_subdistricts_in_parsed_seed_000_all_resolve() -> None:
+    # Issue #4: "1) ตำบลบางจาก 2) ตำบลท่าไร่ 3) ตำบลมะม่วง 2 ต้น อำเภอเมือง
+    # จังหวัดนครศรีธรรมราช" in the parsed seed. The tagger read "ตำบลบางจาก 2"
+    # (with the next list number) as one unresolved place; the gazetteer's span
+    # and code must win, and the district and province apply to every item.
+    from ingest.parse import parse_file
+
+    path = next(CORPUS.glob("000_*.txt"))
+    text = parse_file(path, str(path), max_bytes=32 << 20).text
+    start = text.index("1) ตำบลบางจาก")
+    stop = text.index("จังหวัดนครศรีธรรมราช", start) + len("จังหวัดนครศรีธรรมราช")
+    got = [(m.label, m.kind, m.key) for m in extract(text) if start <= m.start < stop]
+    assert got == [
+        ("ตำบลบางจาก", "subdistrict", "800119"),
+        ("ตำบลท่าไร่", "subdistrict", "800106"),
+        ("ตำบลมะม่วง 2 ต้น", "subdistrict", "800114"),
+        ("อำเภอเมือง", "district", "8001"),
+        ("จังหวัดนครศรีธรรมราช", "province", "80"),
+    ]
+
+
+def test_a_tagger_place_that_only_adds_a_list_number_gives_way() -> None:
+    text = "1) ตำบลบางจาก 2) ตำบลท่าไร่"
+    area = Mention(3, 13, "ตำบลบางจาก", "area", "subdistrict", "800119", "gazetteer")
+    tagged = Mention(3, 15, "ตำบลบางจาก 2", "area", "place", None, "tagger")
+    assert text[tagged.start : tagged.end] == tagged.label
+    assert merge([tagged, area]) == [area]
+
+
 def test_merge_prefers_resolved_sources_on_equal_spans() -> None:
     place = Mention(3, 10, "หนองคาย", "area", "place", None, "tagger")
     province = Mention(3, 10, "หนองคาย", "area", "province", "43", "gazetteer")
@@ -145,3 +174,52 @@ def test_bench_runs_the_combined_system_on_thainer_format() -> None:
     micro = result["scores"]["micro"]  # type: ignore[index]
     # Titles, heads and the gazetteer find most of these simple sentences.
     assert micro["recall"] >= 0.8 and micro["precision"] >= 0.8
+
+
+def _parsed(path: Path):  # type: ignore[no-untyped-def]
+    from ingest.parse import parse_file
+
+    return parse_file(path, str(path), max_bytes=32 << 20)
+
+
+def test_extract_document_adds_comment_authors_once() -> None:
+    from graph.extract import extract_document
+
+    doc = _parsed(next(CORPUS.glob("000_*.txt")))
+    assert [c.author for c in doc.comments] == ["สุริชาติ สายทอง", "ภีม ภคเมธาวี"]
+    ms = extract_document(doc)
+    _check_well_formed(doc.text, ms)
+    # สุริชาติ สายทอง signed the comment: the rules found the name there too, and
+    # the author's mention takes the place of theirs (one mention, source comment).
+    signed = [m for m in ms if m.label == "สุริชาติ สายทอง"]
+    assert [(m.kind, m.source) for m in signed] == [("person", "comment")]
+    assert doc.comments[0].start <= signed[0].start < doc.comments[0].end
+    # ภีม ภคเมธาวี's name is not in the parsed text (the parser keeps the comment,
+    # not its header line), so there is nothing to point at.
+    assert "ภีม ภคเมธาวี" not in doc.text
+    others = [m for m in extract_document(doc, tagger=False) if m.source != "comment"]
+    assert others == [m for m in extract(doc.text, tagger=False) if m.label != "สุริชาติ สายทอง"]
+
+
+def test_extract_document_points_authors_at_their_names() -> None:
+    import dataclasses
+
+    from graph.extract import extract_document
+    from ingest.models import Comment
+
+    doc = _parsed(ROOT / "tests/data/ingest_gotoknow_author.txt")
+    assert [c.author for c in doc.comments] == ["ปิยะ ใจดี", "ภีม ภคเมธาวี"]
+    # The text as it would be with each comment's header line (name) kept before it.
+    text, comments, pos = "", [], 0
+    for c in doc.comments:
+        text += doc.text[pos : c.start] + f"{c.author}\n"
+        comments.append(Comment(c.author, c.text, len(text), len(text) + len(c.text)))
+        text += c.text
+        pos = c.end
+    doc = dataclasses.replace(doc, text=text + doc.text[pos:], comments=tuple(comments))
+    ms = extract_document(doc)
+    _check_well_formed(doc.text, ms)
+    authors = [(m.label, m.kind, m.source, m.doc_id) for m in ms if m.source == "comment"]
+    assert ("ภีม ภคเมธาวี", "person", "comment", doc.id) in authors
+    for name in ("ปิยะ ใจดี", "ภีม ภคเมธาวี"):
+        assert [m.label for m in ms].count(name) == 1

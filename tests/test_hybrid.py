@@ -137,3 +137,10 @@ def test_rrf_rewards_agreement():
     assert fused[0][1] == pytest.approx(0.5 / 61 + 0.5 / 63)
     only_dense = fuse_rrf([([7, 8], 1.0), ([8, 7], 0.0)], k=60)
     assert [cid for cid, _ in only_dense] == [7, 8]
+
+
+def test_zscore_a_lone_keyword_hit_beats_what_the_keywords_never_found():
+    dense = [(cid, 0.85 - 0.0015 * cid) for cid in range(1, 101)]  # chunk 3 is third
+    bm25 = [(3, 7.5)]  # only chunk 3 holds the query's words
+    fused = fuse_zscore([(dense, 0.5), (bm25, 0.5)])
+    assert fused[0][0] == 3

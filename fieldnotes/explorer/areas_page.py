@@ -20,7 +20,6 @@ from typing import Any, Iterable, Mapping, Sequence
 import streamlit as st
 
 from fieldnotes.explorer.common import case_href, entity_href, guard, page_href, show_empty_state
-from fieldnotes.explorer.data import as_records
 from fieldnotes.explorer.labels import LEVEL_LABELS, PAGE_TITLES, bi
 from fieldnotes.explorer.mapchart import SELECTION, map_chart, map_points
 
@@ -77,20 +76,22 @@ def level_rows(
     return sorted(keep, key=lambda r: (-int(r.get(by) or 0), r.get("label") or ""))
 
 
-def notes_of_area(mentions: Sequence[Mapping[str, Any]], *, limit: int = 20) -> list[dict[str, Any]]:
-    """Distinct notes among an area's mentions (``kb.entity_mentions``), with mention counts."""
+def notes_of_area(mentions: Sequence[Any], *, limit: int = 20) -> list[dict[str, Any]]:
+    """Distinct notes among an area's mentions (``kb.entity_mentions``), with mention counts.
+
+    A note's title is its passage's (the mention carries the source path only).
+    """
     notes: OrderedDict[str, dict[str, Any]] = OrderedDict()
     for m in mentions:
-        passage = m.get("passage") if isinstance(m.get("passage"), Mapping) else {}
-        title = m.get("title") or passage.get("title") or m.get("source")
-        row = notes.setdefault(m["doc_id"], {"doc_id": m["doc_id"], "title": title, "count": 0})
+        title = (m.passage or {}).get("title") or m.source
+        row = notes.setdefault(m.doc_id, {"doc_id": m.doc_id, "title": title, "count": 0})
         row["count"] += 1
     return sorted(notes.values(), key=lambda r: -r["count"])[:limit]
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def _counts(_kb: Any, rev: str, level: str) -> list[dict[str, Any]]:
-    return as_records(_kb.area_counts(level=level))
+    return _kb.area_counts(level=level)
 
 
 def _state() -> DrillState:
@@ -178,7 +179,7 @@ def _area_notes(kb: Any, iri: str, label: str) -> None:
              f'{bi("ค้นในพื้นที่นี้", "search in this area")}</a>')
     st.html(f'<div class="fn-meta">{links}</div>')
     with guard(bi("บันทึกในพื้นที่", "notes of area")):
-        notes = notes_of_area(as_records(kb.entity_mentions(iri, limit=200)))
+        notes = notes_of_area(kb.entity_mentions(iri, limit=200))
         if not notes:
             st.caption(bi("ยังไม่มีบันทึกที่ระบุพื้นที่นี้โดยตรง", "No note names this area directly"))
         items = "".join(

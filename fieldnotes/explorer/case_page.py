@@ -15,6 +15,7 @@ from typing import Any, Mapping, Sequence
 
 import streamlit as st
 
+from fieldnotes.errors import NotFoundError
 from fieldnotes.explorer.common import (
     case_href,
     entity_href,
@@ -26,13 +27,24 @@ from fieldnotes.explorer.common import (
 )
 from fieldnotes.explorer.data import EntityInfo, cached_entity_index, doc_chips, entity_index
 from fieldnotes.explorer.highlight import highlight_html, mention_spans
-from fieldnotes.explorer.labels import PAGE_TITLES, TYPE_COLOURS, bi, type_label
+from fieldnotes.explorer.labels import (
+    PAGE_TITLES,
+    TYPE_COLOURS,
+    bi,
+    file_type,
+    file_type_label,
+    page_label,
+    type_label,
+    where_label,
+)
 from fieldnotes.explorer.mapchart import MapPoint, map_chart, point_sizes
 
 __all__ = [
     "SimilarCard",
     "note_html",
     "note_parts",
+    "page_pieces",
+    "note_body_html",
     "doc_meta",
     "similar_cards",
     "doc_places",
@@ -60,10 +72,10 @@ def note_parts(doc: Any) -> list[tuple[str, str | None, int, int]]:
     are one body.
     """
     parts: list[tuple[str, str | None, int, int]] = []
-    for s in getattr(doc, "sections", ()) or ():
+    for s in doc.sections:
         if s.name in ("body", "title") and s.end > s.start:
             parts.append((s.name, None, s.start, s.end))
-    for c in getattr(doc, "comments", ()) or ():
+    for c in doc.comments:
         parts.append(("comment", c.author, c.start, c.end))
     if not any(p[0] == "body" for p in parts):
         title_end = len(doc.title) if doc.text.startswith(doc.title) else 0
@@ -84,8 +96,60 @@ def _trim(text: str, part: str, author: str | None, start: int, end: int) -> tup
     return part, author, start, end
 
 
+def page_pieces(doc: Any, start: int, end: int) -> list[tuple[int | None, int, int]]:
+    """``[start, end)`` cut at the page breaks of a paged source: ``(page, start, end)``.
+
+    Sources without pages give one piece with page ``None``. The blank lines
+    between two pages belong to neither and are left out.
+    """
+    pieces = [
+        (s.page, max(s.start, start), min(s.end, end))
+        for s in sorted(doc.sections, key=lambda s: s.start)
+        if s.name == "page" and s.page is not None and s.start < end and s.end > start
+    ]
+    return pieces or [(None, start, end)]
+
+
+def note_body_html(
+    doc: Any,
+    mentions: Sequence[tuple[Any, str | None]],
+    start: int,
+    end: int,
+    labels: Mapping[str, str],
+    *,
+    focus_page: int | None = None,
+) -> str:
+    """A part of the note, highlighted, with a marker where each page of a PDF begins.
+
+    Args:
+        focus_page: the page of the passage the reader came for; its marker says so.
+    """
+    pieces = page_pieces(doc, start, end)
+    if pieces[0][0] is None:
+        return note_html(doc.text, mentions, start, end, labels)
+    out = []
+    for page, a, b in pieces:
+        here = page == focus_page
+        mark = f" ◀ {bi('ข้อความที่ค้นพบ', 'found here')}" if here else ""
+        out.append(f'<div class="fn-page{" fn-here" if here else ""}">{html.escape(page_label(page))}{mark}</div>'
+                   + note_html(doc.text, mentions, a, b, labels))
+    return "".join(out)
+
+
+def _page_count(doc: Any) -> int | None:
+    pages = [s.page for s in doc.sections if s.page is not None]
+    return max(pages) if pages else None
+
+
 def doc_meta(doc: Any, n_chunks: int | None = None) -> list[tuple[str, str]]:
-    """The note's metadata as ``(bilingual name, value)`` rows, empty ones left out."""
+    """The note's metadata as ``(bilingual name, value)`` rows, empty ones left out.
+
+    The file type is shown in words (``PDF``, ``เวิร์ด (Word)``…), with the
+    number of pages for a PDF; the reader's own format (``gotoknow``,
+    ``thaigov``) only where it says more than the file type.
+    """
+    ftype = file_type(doc)
+    pages = _page_count(doc)
     rows = [
         (bi("วันที่เขียน", "Written"), fmt_date(doc.created)),
         (bi("แก้ไข", "Edited"), fmt_date(doc.edited)),
@@ -94,7 +158,9 @@ def doc_meta(doc: Any, n_chunks: int | None = None) -> list[tuple[str, str]]:
         (bi("หมายเลขบันทึก", "Record"), doc.record_id or ""),
         (bi("ที่มา", "Source"), doc.source),
         (bi("ที่อยู่เว็บ", "URL"), doc.url or ""),
-        (bi("ชนิด", "Kind"), doc.kind),
+        (bi("ชนิดไฟล์", "File type"), file_type_label(ftype)),
+        (bi("จำนวนหน้า", "Pages"), str(pages) if pages else ""),
+        (bi("รูปแบบ", "Format"), "" if doc.kind in (ftype, "plain") else doc.kind),
         (bi("คำสำคัญ", "Tags"), ", ".join(doc.tags)),
         (bi("ความเห็น", "Comments"), str(len(doc.comments))),
         (bi("รหัส", "Id"), doc.id),
@@ -195,6 +261,15 @@ def _pick_doc(kb: Any) -> str | None:
     return ref.strip() or None
 
 
+def _focus_page(doc: Any) -> int | None:
+    # ``at`` comes from a link (a search hit, a passage of evidence): an offset
+    # in the note; anything else in it is ignored rather than an error.
+    at = param("at")
+    if at is None or not at.isdigit():
+        return None
+    return doc.page_at(int(at))
+
+
 def render(kb: Any) -> None:
     """Draw the Case page."""
     if show_empty_state(kb):
@@ -204,7 +279,15 @@ def render(kb: Any) -> None:
     if not ref:
         st.title(PAGE_TITLES["case"])
         return
-    doc = kb.document(ref)
+    try:
+        doc = kb.document(ref)
+    except NotFoundError as exc:
+        st.title(PAGE_TITLES["case"])
+        st.error(bi("ไม่พบบันทึกนี้ในคลัง", "This note is not in the knowledge base") + f" — {exc}")
+        st.caption(bi("ลิงก์เก่าอาจชี้ไปยังบันทึกที่แก้ไขแล้วนำเข้าใหม่ ค้นหาอีกครั้งที่หน้าค้นหา",
+                      "An old link may point to a note that was edited and ingested again; "
+                      "find it on the Search page"))
+        return
     st.session_state["case_doc"] = doc.id
     index = cached_entity_index(kb)
     labels = {iri: e.label for iri, e in index.items()}
@@ -212,6 +295,10 @@ def render(kb: Any) -> None:
     st.title(doc.title)
     from fieldnotes.explorer.common import chips_html
 
+    focus_page = _focus_page(doc)
+    if focus_page:
+        st.caption(where_label(file_type(doc), focus_page) + " — "
+                   + bi("ข้อความที่ค้นพบอยู่หน้านี้", "the passage you opened is on this page"))
     st.html(chips_html(doc_chips(mentions, index, per_type=6)))
     left, right = st.columns([3, 2], gap="large")
     with left:
@@ -219,7 +306,7 @@ def render(kb: Any) -> None:
         for part, author, start, end in note_parts(doc):
             if part == "title":
                 continue
-            body = note_html(doc.text, mentions, start, end, labels)
+            body = note_body_html(doc, mentions, start, end, labels, focus_page=focus_page)
             if part == "comment":
                 who = html.escape(author or bi("ไม่ระบุชื่อ", "anonymous"))
                 st.html(f'<div class="fn-meta">{bi("ความเห็นของ", "comment by")} {who}</div><div class="fn-passage">{body}</div>')

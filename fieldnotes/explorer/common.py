@@ -83,9 +83,12 @@ def entity_href(iri: str) -> str:
     return page_href("entity", iri=iri)
 
 
-def case_href(doc_id: str) -> str:
-    """Link to a note's case page."""
-    return page_href("case", doc=doc_id)
+def case_href(doc_id: str, at: int | None = None) -> str:
+    """Link to a note's case page; ``at`` is the offset of the passage it was found at.
+
+    The case page shows the page of a PDF that ``at`` lies on.
+    """
+    return page_href("case", doc=doc_id, at=None if at is None else str(int(at)))
 
 
 def register_pages(pages: Mapping[str, Any]) -> None:
@@ -169,9 +172,22 @@ def is_empty(kb: Any) -> bool:
 
 
 def show_empty_state(kb: Any) -> bool:
-    """If the knowledge base is empty, say how to fill it and return True."""
+    """If the knowledge base is empty, say how to fill it and return True.
+
+    Files that were tried and failed (a scanned PDF, a binary file) are listed
+    with the reason, since they are usually why a home is still empty.
+    """
     if is_empty(kb):
         st.info(INGEST_HINT)
+        failed = kb.failures()
+        if failed:
+            st.warning(
+                bi(f"นำเข้าไม่สำเร็จ {len(failed)} ไฟล์",
+                   f"{len(failed)} file{'' if len(failed) == 1 else 's'} could not be ingested") + ":\n\n"
+                # A backtick in a file name would end the code span early.
+                + "\n".join(f"- `{Path(src).name.replace('`', chr(39))}`: {reason}" for src, reason in failed[:10])
+                + ("\n- …" if len(failed) > 10 else "")
+            )
         st.caption(bi("โฟลเดอร์คลังความรู้", "home folder") + f": `{Path(kb.home).resolve()}`")
         return True
     return False

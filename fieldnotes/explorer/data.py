@@ -9,7 +9,7 @@ slow on the 7,941-note corpus, so they are cached and keyed on
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import asdict, dataclass, is_dataclass
+from dataclasses import dataclass
 from typing import Any, Iterable, Mapping
 
 import streamlit as st
@@ -17,54 +17,11 @@ import streamlit as st
 from fieldnotes.explorer.common import Chip, revision
 
 __all__ = [
-    "call_supported",
-    "as_record",
-    "as_records",
     "EntityInfo",
     "entity_index",
     "doc_chips",
     "cached_entity_index",
 ]
-
-
-def call_supported(fn: Any, *args: Any, **kwargs: Any) -> tuple[Any, list[str]]:
-    """Call ``fn`` with the keyword arguments it accepts; returns ``(result, dropped names)``.
-
-    Empty filters are never passed. A knowledge base of an older version may
-    lack an option (e.g. ``network(area=...)``); the page then says the filter
-    was not applied instead of failing.
-    """
-    import inspect
-
-    given = {k: v for k, v in kwargs.items() if v not in (None, (), [], "")}
-    try:
-        params = inspect.signature(fn).parameters
-    except (TypeError, ValueError):
-        return fn(*args, **given), []
-    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values()):
-        return fn(*args, **given), []
-    dropped = [k for k in given if k not in params]
-    return fn(*args, **{k: v for k, v in given.items() if k in params}), dropped
-
-
-def as_record(item: Any) -> dict[str, Any]:
-    """A facade result as a plain dict, whether it came as a dict or as a data object.
-
-    The facade documents dicts; some graph queries return frozen dataclasses with
-    a ``to_json()``; the pages read both the same way.
-    """
-    if isinstance(item, Mapping):
-        return dict(item)
-    if hasattr(item, "to_json"):
-        return dict(item.to_json())
-    if is_dataclass(item):
-        return asdict(item)  # type: ignore[arg-type]
-    raise TypeError(f"cannot read {type(item).__name__} as a record")
-
-
-def as_records(items: Iterable[Any]) -> list[dict[str, Any]]:
-    """:func:`as_record` of each item."""
-    return [as_record(i) for i in items]
 
 
 @dataclass(frozen=True)

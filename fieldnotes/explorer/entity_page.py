@@ -15,11 +15,11 @@ from __future__ import annotations
 import html
 import re
 from collections import defaultdict
-from typing import Any, Mapping, Sequence
+from typing import Any, Sequence
 
 import streamlit as st
 
-from fieldnotes.errors import InputError
+from fieldnotes.errors import InputError, NotFoundError
 from fieldnotes.explorer.common import (
     Chip,
     case_href,
@@ -30,7 +30,6 @@ from fieldnotes.explorer.common import (
     param,
     show_empty_state,
 )
-from fieldnotes.explorer.data import as_records
 from fieldnotes.explorer.highlight import Span, highlight_html, passage_window
 from fieldnotes.explorer.labels import PAGE_TITLES, TYPE_LABELS, bi, kind_label, type_label
 from graph.models import ENTITY_TYPES
@@ -96,28 +95,29 @@ def retype_action(entity: str, type_: str, kind: str, note: str | None = None) -
     return _note({"op": "retype", "entity": entity, "type": type_, "kind": kind}, note)
 
 
-def mention_cards(rows: Sequence[Mapping[str, Any]], type_: str, *, context: int = 180) -> list[tuple[str, str, str]]:
-    """``(title, doc_id, passage HTML)`` for each mention, the mention marked in place.
+def mention_cards(mentions: Sequence[Any], type_: str, *, context: int = 180) -> list[tuple[str, str, str]]:
+    """``(title, case link, passage HTML)`` for each mention, the mention marked in place.
 
-    ``rows`` come from ``kb.entity_mentions``: ``start``/``end`` are offsets in
-    the document, ``passage_start`` where ``passage`` begins.
+    ``mentions`` come from ``kb.entity_mentions``: each has ``start``/``end`` in
+    the document and the ``passage`` it lies in (``{text, start, title, …}``,
+    or ``None`` when the passage is gone), whose ``start`` is also a document
+    offset. The link opens the note at the mention.
     """
     out = []
-    for r in rows:
-        text, p_start = r.get("passage") or "", r.get("passage_start")
-        if isinstance(text, Mapping):  # a passage object instead of its text
-            text, p_start = str(text.get("text") or ""), text.get("start", p_start)
-        s = int(r["start"]) - int(p_start or 0)
-        e = int(r["end"]) - int(p_start or 0)
+    for m in mentions:
+        passage = m.passage or {}
+        text = str(passage.get("text") or "")
+        s = m.start - int(passage.get("start") or 0)
+        e = m.end - int(passage.get("start") or 0)
         if not (0 <= s < e <= len(text)):
             s = e = 0
         lo, hi = passage_window(text, s, e, context=context)
-        spans = [Span(s - lo, e - lo, type_, title=r.get("label") or r.get("surface") or "")] if e > s else []
+        spans = [Span(s - lo, e - lo, type_, title=m.surface)] if e > s else []
         body = highlight_html(text[lo:hi], spans)
         body = re.sub(r"\n\s*\n+", "\n", body).strip("\n")  # compact: one line break between paragraphs
         body = ("… " if lo else "") + body + (" …" if hi < len(text) else "")
-        title = r.get("title") or (r["passage"].get("title") if isinstance(r.get("passage"), Mapping) else None)
-        out.append((title or r.get("source") or r["doc_id"], r["doc_id"], body))
+        title = str(passage.get("title") or m.source or m.doc_id)
+        out.append((title, case_href(m.doc_id, at=m.start), body))
     return out
 
 
@@ -165,7 +165,13 @@ def render(kb: Any) -> None:
         st.info(bi("เลือกรายการด้านบน หรือคลิกชื่อที่ไฮไลต์ในบันทึก",
                    "Choose an entity above, or click a highlighted name in a note"))
         return
-    ent = kb.entity(iri)
+    try:
+        ent = kb.entity(iri)
+    except NotFoundError as exc:
+        st.title(PAGE_TITLES["entity"])
+        st.error(bi("ไม่พบรายการนี้", "No such entity") + f" — {exc}")
+        st.caption(bi("เลือกรายการจากช่องค้นหาด้านบน", "Choose one in the finder above"))
+        return
     st.session_state["e_iri"] = ent.iri
     st.title(ent.label)
     facts = [type_label(ent.type), kind_label(ent.kind)]
@@ -186,14 +192,14 @@ def render(kb: Any) -> None:
     left, right = st.columns([3, 2], gap="large")
     with left:
         st.subheader(bi("ข้อความที่กล่าวถึง", "Mentions"))
-        rows = as_records(kb.entity_mentions(ent.iri, limit=200))
+        rows = kb.entity_mentions(ent.iri, limit=200)
         if not rows:
             st.caption(bi("ไม่มีข้อความที่กล่าวถึง", "No mention found"))
         pages = max(1, (len(rows) + _PER_PAGE - 1) // _PER_PAGE)
         page = st.number_input(bi("หน้า", "Page"), 1, pages, 1, key=f"e_page_{ent.iri}") if pages > 1 else 1
         chunk = rows[(page - 1) * _PER_PAGE : page * _PER_PAGE]
-        for title, doc_id, body in mention_cards(chunk, ent.type):
-            st.html(f'<div class="fn-meta"><a href="{html.escape(case_href(doc_id), quote=True)}" '
+        for title, href, body in mention_cards(chunk, ent.type):
+            st.html(f'<div class="fn-meta"><a href="{html.escape(href, quote=True)}" '
                     f'target="_self">{html.escape(title)}</a></div><div class="fn-passage">{body}</div>')
     with right:
         st.subheader(bi("เชื่อมโยงกับ", "Linked with"))

@@ -8,20 +8,30 @@ Example:
     'ค้นหา · Search'
     >>> type_label("area")
     'พื้นที่ · Area'
+    >>> where_label("pdf", 7)
+    'PDF · หน้า 7 (page 7)'
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 __all__ = [
     "bi",
     "TYPE_LABELS",
     "KIND_LABELS",
     "TYPE_COLOURS",
+    "KIND_COLOURS",
     "COMMUNITY_COLOURS",
     "MODE_LABELS",
     "LEVEL_LABELS",
     "PAGE_TITLES",
     "INGEST_HINT",
+    "FILE_TYPES",
+    "file_type",
+    "file_type_label",
+    "page_label",
+    "where_label",
     "type_label",
     "kind_label",
     "community_colour",
@@ -60,6 +70,14 @@ TYPE_COLOURS: dict[str, str] = {
     "actor": "#2563eb",
     "area": "#16a34a",
     "practice": "#c2410c",
+}
+
+#: One colour per actor kind, for the partner network (which holds actors only).
+KIND_COLOURS: dict[str, str] = {
+    "organisation": "#2563eb",
+    "network": "#7c3aed",
+    "group": "#0891b2",
+    "person": "#db2777",
 }
 
 #: Colours for communities (cycled); chosen to stay apart for colour-blind readers.
@@ -109,6 +127,36 @@ INGEST_HINT = (
     "หรือเพิ่มไฟล์ที่หน้า **เพิ่มบันทึก · Add notes** · "
     "or upload files on the **Add notes** page."
 )
+
+
+#: File types a note can come from: key → (Thai, English). PDF is PDF in both.
+FILE_TYPES: dict[str, tuple[str, str]] = {
+    "pdf": ("PDF", "PDF"),
+    "docx": ("เวิร์ด", "Word"),
+    "html": ("หน้าเว็บ", "HTML"),
+    "markdown": ("มาร์กดาวน์", "Markdown"),
+    "text": ("ข้อความ", "text"),
+}
+
+def file_type(doc: Any) -> str:
+    """The kind of file a note was read from (:attr:`ingest.models.Document.file_type`)."""
+    return str(doc.file_type)
+
+
+def file_type_label(key: str) -> str:
+    """``"เวิร์ด (Word)"``: Thai first, English in brackets (one word where they are the same)."""
+    thai, english = FILE_TYPES.get(key, (key, key))
+    return thai if thai == english else f"{thai} ({english})"
+
+
+def page_label(page: int) -> str:
+    """``"หน้า 7 (page 7)"``."""
+    return f"หน้า {page} (page {page})"
+
+
+def where_label(key: str, page: int | None = None) -> str:
+    """File type and, for paged sources, the page: ``"PDF · หน้า 7 (page 7)"``."""
+    return file_type_label(key) + (f" · {page_label(page)}" if page else "")
 
 
 def type_label(type_: str) -> str:

@@ -22,15 +22,15 @@ import streamlit as st
 
 from fieldnotes.errors import NotFoundError
 from fieldnotes.explorer.common import Chip, case_href, chips_html, go, guard, param, show_empty_state
-from fieldnotes.explorer.data import as_records, call_supported
 from fieldnotes.explorer.highlight import highlight_html, passage_window, phrase_spans
 from fieldnotes.explorer.labels import (
     PAGE_TITLES,
-    TYPE_COLOURS,
+    KIND_COLOURS,
     bi,
     community_colour,
-    type_label,
+    kind_label,
 )
+from graph.models import ENTITY_TYPES
 
 __all__ = [
     "SIZE_BY",
@@ -50,7 +50,7 @@ SIZE_BY: dict[str, str] = {
     "betweenness": bi("ความเป็นสะพาน", "betweenness"),
     "degree": bi("จำนวนคู่ภาคี", "degree"),
 }
-_COLOUR_BY = {"type": bi("ชนิด", "type"), "community": bi("กลุ่มย่อย", "community")}
+_COLOUR_BY = {"kind": bi("ประเภท", "kind"), "community": bi("กลุ่มย่อย", "community")}
 _MIN_PX, _MAX_PX = 18.0, 72.0
 _FONT = "Loma, Waree, 'Noto Sans Thai', sans-serif"
 
@@ -103,11 +103,11 @@ def _group(node: Mapping[str, Any], colour_by: str) -> str:
     if colour_by == "community":
         c = node.get("community")
         return f"community {c}" if c is not None else "community ?"
-    return str(node.get("type") or "actor")
+    return str(node.get("kind") or "actor")
 
 
 def graph_elements(
-    net: Mapping[str, Any], *, colour_by: str = "type", size_by: str = "pagerank"
+    net: Mapping[str, Any], *, colour_by: str = "kind", size_by: str = "pagerank"
 ) -> dict[str, list[dict[str, Any]]]:
     """Cytoscape elements for st-link-analysis.
 
@@ -174,7 +174,7 @@ def graph_styles(elements: Mapping[str, Any], colour_by: str) -> tuple[list[Any]
             num = g.rsplit(" ", 1)[-1]
             colour = community_colour(int(num) if num.isdigit() else None)
         else:
-            colour = TYPE_COLOURS.get(g, "#6b7280")
+            colour = KIND_COLOURS.get(g, "#6b7280")
         styles.append(NodeStyle(label=g, color=colour, caption="name"))
     styles.append(
         _RawStyle(
@@ -214,7 +214,7 @@ def read_event(value: Any, last_timestamp: Any) -> tuple[str, list[str], Any] | 
 
 
 def path_html(
-    hops: Sequence[Mapping[str, Any]],
+    hops: Sequence[Any],
     *,
     names: Mapping[str, Sequence[str]] | None = None,
     context: int = 220,
@@ -222,7 +222,8 @@ def path_html(
     """For each hop: ``("A — B", its passages as HTML with both names marked)``.
 
     Args:
-        hops: ``kb.path`` results.
+        hops: ``kb.path`` results (``source``, ``target``, their labels and
+            ``evidence`` passages ``{doc_id, title, text, start, …}``).
         names: IRI → other names to mark as well (aliases such as ``พอช.``).
         context: characters shown around the first name in each passage.
     """
@@ -230,16 +231,16 @@ def path_html(
 
     out = []
     for hop in hops:
-        a, b = hop.get("source_label", ""), hop.get("target_label", "")
+        a, b = hop.source_label, hop.target_label
+        extra = [*(names or {}).get(hop.source, ()), *(names or {}).get(hop.target, ())]
         parts = []
-        for ev in hop.get("evidence", []) or []:
+        for ev in hop.evidence:
             text = ev.get("text") or ""
-            extra = [*(names or {}).get(hop.get("source", ""), ()), *(names or {}).get(hop.get("target", ""), ())]
             spans = phrase_spans(text, [a, b, *extra])
             lo, hi = (passage_window(text, spans[0].start, spans[0].end, context=context)
                       if spans else (0, min(len(text), 2 * context)))
             inner = [type(s)(s.start - lo, s.end - lo, s.kind) for s in spans if s.start >= lo and s.end <= hi]
-            href = _html.escape(case_href(str(ev.get("doc_id"))), quote=True)
+            href = _html.escape(case_href(str(ev.get("doc_id")), at=ev.get("start")), quote=True)
             parts.append(
                 f'<div class="fn-meta"><a href="{href}" target="_self">'
                 f'{_html.escape(ev.get("title") or ev.get("source") or "")}</a></div>'
@@ -256,13 +257,11 @@ def _strip_shift(window: str, spans: Sequence[Any]) -> list[Any]:
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _network(_kb: Any, rev: str, top_n: int, types: tuple[str, ...], practice: str | None,
-             area: str | None) -> tuple[dict[str, Any], list[str]]:
-    net, dropped = call_supported(_kb.network, top_n=top_n, types=types, practice=practice, area=area)
-    net = {"nodes": as_records(net.get("nodes", [])), "edges": as_records(net.get("edges", []))}
-    if "types" in dropped:
-        net = filter_network(net, types=types)
-    return net, [d for d in dropped if d != "types"]
+def _network(_kb: Any, rev: str, top_n: int, kinds: tuple[str, ...], practice: str | None,
+             area: str | None) -> dict[str, Any]:
+    # The partner network holds actors only; ``types`` picks actor kinds
+    # (organisation, network, group, person), and "actor" keeps them all.
+    return _kb.network(top_n=top_n, types=kinds or ("actor",), practice=practice, area=area)
 
 
 def render(kb: Any) -> None:
@@ -276,24 +275,23 @@ def render(kb: Any) -> None:
     practices = {e.iri: e.label for e in sorted(kb.entities("practice"), key=lambda e: -(e.mentions or 0))}
     provinces = {r["iri"]: r["label"] for r in kb.area_counts(level="province") if r.get("notes")}
     c1, c2, c3, c4 = st.columns([2, 2, 2, 1])
-    types = c1.multiselect(bi("ชนิด", "Types"), list(TYPE_COLOURS), default=["actor"],
-                           format_func=type_label, key="n_types") or ["actor"]
+    # The partner network holds actors only: the choice is of their kinds; none chosen is all.
+    kinds = c1.multiselect(bi("ประเภทภาคี", "Actor kinds"), list(ENTITY_TYPES["actor"]),
+                           format_func=kind_label, key="n_kinds", placeholder=bi("ทุกประเภท", "all kinds"))
     practice = c2.selectbox(bi("ประเด็นงาน", "Practice"), [None, *practices],
                             format_func=lambda i: bi("ทุกประเด็น", "all") if i is None else practices[i], key="n_prac")
     area = c3.selectbox(bi("จังหวัด", "Province"), [None, *provinces],
                         format_func=lambda i: bi("ทุกพื้นที่", "all") if i is None else provinces[i], key="n_area")
     top_n = c4.number_input(bi("แสดงสูงสุด", "Top N"), 10, 400, 150, step=10, key="n_top")
     d1, d2, d3, d4 = st.columns([2, 2, 2, 2])
-    # Community by default: with actors only, colour by type would paint everything blue.
+    # Community by default: the kinds are few, the communities say who works together.
     colour_by = d1.radio(bi("สีตาม", "Colour by"), list(_COLOUR_BY), format_func=_COLOUR_BY.get,
                          index=1, horizontal=True, key="n_colour")
     size_by = d2.radio(bi("ขนาดตาม", "Size by"), list(SIZE_BY), format_func=SIZE_BY.get,
                        horizontal=True, key="n_size")
     on_click = d3.radio(bi("เมื่อคลิกจุด", "On click"), ["open", "expand"], horizontal=True, key="n_click",
                         format_func=lambda v: bi("เปิดหน้า", "open") if v == "open" else bi("ขยาย", "expand"))
-    net, unsupported = _network(kb, rev, int(top_n), tuple(types), practice, area)
-    if unsupported:
-        st.caption(bi("ตัวกรองนี้ยังใช้ไม่ได้กับคลังนี้", "Not applied by this knowledge base") + f": {', '.join(unsupported)}")
+    net = _network(kb, rev, int(top_n), tuple(kinds), practice, area)
     communities = sorted({n.get("community") for n in net["nodes"] if n.get("community") is not None})
     community = d4.selectbox(bi("กลุ่มย่อย", "Community"), [None, *communities], key="n_comm",
                              format_func=lambda c: bi("ทุกกลุ่ม", "all") if c is None else f"{c}")
@@ -343,9 +341,7 @@ def _far_from(net: Mapping[str, Any], a: str, keys: Sequence[str]) -> int:
 
 def _expand(kb: Any, key: str, extra: Mapping[str, Any], iri: str) -> None:
     with guard(bi("ขยาย", "expand")):
-        near = kb.neighbourhood(iri, depth=1)
-        near = {"nodes": as_records(near.get("nodes", [])), "edges": as_records(near.get("edges", []))}
-        st.session_state[key] = merge_networks(extra, near)
+        st.session_state[key] = merge_networks(extra, kb.neighbourhood(iri, depth=1))
 
 
 def _path_finder(kb: Any, net: Mapping[str, Any]) -> None:
@@ -365,7 +361,7 @@ def _path_finder(kb: Any, net: Mapping[str, Any]) -> None:
         return
     with guard(bi("เส้นทาง", "path")):
         try:
-            hops = as_records(kb.path(a, b))
+            hops = kb.path(a, b)
         except NotFoundError as exc:  # not connected is an answer, not a failure
             st.info(str(exc))
             return
@@ -374,11 +370,11 @@ def _path_finder(kb: Any, net: Mapping[str, Any]) -> None:
             return
         st.html('<div class="fn-chips">' + " → ".join(
             chips_html([Chip(iri, label, "actor")])
-            for iri, label in [(hops[0]["source"], hops[0]["source_label"])]
-            + [(h["target"], h["target_label"]) for h in hops]
+            for iri, label in [(hops[0].source, hops[0].source_label)]
+            + [(h.target, h.target_label) for h in hops]
         ) + "</div>")
         aliases: dict[str, Sequence[str]] = {}
-        for iri in {h["source"] for h in hops} | {h["target"] for h in hops}:
+        for iri in {h.source for h in hops} | {h.target for h in hops}:
             with guard():
                 aliases[iri] = kb.entity(iri).aliases
         for title, body in path_html(hops, names=aliases):

@@ -30,7 +30,7 @@ from fieldnotes.explorer.common import (
     revision,
     show_empty_state,
 )
-from fieldnotes.explorer.data import EntityInfo, cached_entity_index, call_supported, doc_chips
+from fieldnotes.explorer.data import EntityInfo, cached_entity_index, doc_chips
 from fieldnotes.explorer.filters import FilterOptions, area_path, filter_options, filter_widgets
 from fieldnotes.explorer.highlight import (
     highlight_html,
@@ -38,7 +38,7 @@ from fieldnotes.explorer.highlight import (
     passage_window,
     query_spans,
 )
-from fieldnotes.explorer.labels import MODE_LABELS, PAGE_TITLES, bi
+from fieldnotes.explorer.labels import MODE_LABELS, PAGE_TITLES, bi, file_type, page_label, where_label
 
 __all__ = [
     "ResultCard",
@@ -76,8 +76,7 @@ def search_hits(
             f"คำค้นยาว {len(q)} ตัวอักษร เกิน {_MAX_QUERY} · the query is {len(q)} characters; "
             f"shorten it to at most {_MAX_QUERY}"
         )
-    hits, dropped = call_supported(
-        kb.search,
+    return kb.search(
         q,
         k=max(1, min(int(k), _MAX_K)),
         mode=mode,
@@ -85,12 +84,6 @@ def search_hits(
         practices=tuple(practices),
         actors=tuple(actors),
     )
-    if dropped:
-        raise InputError(
-            f"ตัวกรองยังใช้ไม่ได้กับคลังนี้ · this knowledge base cannot filter by {', '.join(dropped)} yet; "
-            "remove the filter or update fieldnotes"
-        )
-    return hits
 
 
 @dataclass(frozen=True)
@@ -107,7 +100,11 @@ class ResultCard:
         passages: the matching passages (best first) as HTML, query terms and
             mentions highlighted in place.
         chips: the note's main actors, areas and practices.
-        href: link to the case page.
+        href: link to the case page, at the best passage.
+        where: the file type and, for a PDF, the page of the best passage,
+            e.g. ``"PDF · หน้า 7 (page 7)"``.
+        pages: the page of each passage (``None`` for sources without pages).
+        at: offset of the best passage in the note (where the case page opens).
     """
 
     doc_id: str
@@ -119,6 +116,9 @@ class ResultCard:
     passages: tuple[str, ...]
     chips: tuple[Chip, ...]
     href: str
+    where: str = ""
+    pages: tuple[int | None, ...] = ()
+    at: int | None = None
 
 
 def passage_html(
@@ -189,7 +189,11 @@ def result_cards(
     for doc_id, doc_hits in grouped.items():
         doc = kb.document(doc_id)
         mentions = kb.doc_mentions(doc_id)
-        best = doc_hits[0]
+        shown = doc_hits[:per_note]
+        # Passages know their page; the document's page sections are the
+        # fallback for a hit that came without one.
+        pages = tuple(h.page if h.page is not None else doc.page_at(h.start) for h in shown)
+        best = shown[0]
         cards.append(
             ResultCard(
                 doc_id=doc_id,
@@ -198,11 +202,12 @@ def result_cards(
                 source=best.source,
                 url=doc.url,
                 score=float(best.score),
-                passages=tuple(
-                    passage_html(h, query, mentions, labels, context=context) for h in doc_hits[:per_note]
-                ),
+                passages=tuple(passage_html(h, query, mentions, labels, context=context) for h in shown),
                 chips=tuple(doc_chips(mentions, idx)),
-                href=case_href(doc_id),
+                href=case_href(doc_id, at=best.start),
+                where=where_label(file_type(doc), pages[0]),
+                pages=pages,
+                at=best.start,
             )
         )
     return cards
@@ -217,12 +222,18 @@ def _card_html(card: ResultCard) -> str:
     import html as _html
 
     meta = " · ".join(
-        x for x in (card.date, _html.escape(card.source), f"score {card.score:.3f}") if x
+        x for x in (card.date, f'<span class="fn-where">{_html.escape(card.where)}</span>' if card.where else "",
+                    _html.escape(card.source), f"score {card.score:.3f}") if x
     )
     title = (f'<h4 class="fn-title"><a href="{_html.escape(card.href, quote=True)}" target="_self">'
              f"{_html.escape(card.title)}</a></h4>")
-    passages = "".join(f'<div class="fn-passage">{p}</div>' for p in card.passages)
-    return f'{title}<div class="fn-meta">{meta}</div>{passages}{chips_html(card.chips)}'
+    parts = []
+    for i, p in enumerate(card.passages):
+        page = card.pages[i] if i < len(card.pages) else None
+        # The best passage's page is in the line above; a further one says its own.
+        tag = f'<div class="fn-meta fn-where">{page_label(page)}</div>' if page and i > 0 else ""
+        parts.append(f'{tag}<div class="fn-passage">{p}</div>')
+    return f'{title}<div class="fn-meta">{meta}</div>{"".join(parts)}{chips_html(card.chips)}'
 
 
 def render(kb: Any) -> None:
@@ -285,7 +296,7 @@ def render(kb: Any) -> None:
                 body, btn = st.columns([5, 1])
                 body.html(_card_html(card))
                 if btn.button(bi("เปิด", "Open"), key=f"s_open_{i}", help=card.title):
-                    go("case", doc=card.doc_id)
+                    go("case", doc=card.doc_id, at=str(card.at) if card.at is not None else "")
         if len(hits) >= k and k < _MAX_K:
             if st.button(bi("แสดงเพิ่ม", "Show more"), key="s_more"):
                 st.session_state["s_k"] = k + _PAGE

@@ -8,6 +8,7 @@ Example:
     >>> rows = flatten_tree(kb.practice_tree())
     >>> [(r.depth, r.label) for r in rows][:2]
     [(0, 'องค์กรการเงินชุมชน'), (1, 'กองทุนหมู่บ้าน')]
+    >>> [(r.label, r.passages, r.areas) for r in who_rows(kb, "กองทุนหมู่บ้าน")][:1]
 """
 
 from __future__ import annotations
@@ -26,11 +27,20 @@ from fieldnotes.explorer.common import (
     param,
     show_empty_state,
 )
-from fieldnotes.explorer.data import as_records
 from fieldnotes.explorer.highlight import highlight_html, passage_window, phrase_spans
 from fieldnotes.explorer.labels import PAGE_TITLES, bi, kind_label
 
-__all__ = ["TreeRow", "flatten_tree", "prune_tree", "tree_html", "evidence_html", "with_evidence", "render"]
+__all__ = [
+    "TreeRow",
+    "RankRow",
+    "flatten_tree",
+    "prune_tree",
+    "tree_html",
+    "evidence_html",
+    "who_rows",
+    "theme_rows",
+    "render",
+]
 
 
 @dataclass(frozen=True)
@@ -104,7 +114,7 @@ def evidence_html(evidence: Sequence[Mapping[str, Any]], names: Sequence[str], *
         else:
             lo, hi = 0, min(len(text), 2 * context)
         inner = [type(s)(s.start - lo, s.end - lo, s.kind) for s in spans if lo <= s.start and s.end <= hi]
-        href = html.escape(case_href(str(ev.get("doc_id"))), quote=True)
+        href = html.escape(case_href(str(ev.get("doc_id")), at=ev.get("start")), quote=True)
         title = html.escape(ev.get("title") or ev.get("source") or "")
         parts.append(
             f'<div class="fn-meta"><a href="{href}" target="_self">{title}</a></div>'
@@ -114,35 +124,80 @@ def evidence_html(evidence: Sequence[Mapping[str, Any]], names: Sequence[str], *
     return "".join(parts)
 
 
-def with_evidence(kb: Any, actor: str, themes: list[dict[str, Any]], *, limit: int = 15) -> list[dict[str, Any]]:
-    """Fill in the passages of an actor's themes when ``themes_of`` gives only counts.
+@dataclass(frozen=True)
+class RankRow:
+    """One ranked line: an actor for a theme, or a theme of an actor.
 
-    The passages that tie an actor to a theme are the actor's evidence in
-    ``kb.who(theme)``; asked for the first ``limit`` themes only.
+    Attributes:
+        iri: the actor or theme.
+        label: its label.
+        kind: its kind (``organisation``, ``practice``…).
+        passages: how many passages tie it to the other side.
+        areas: where the actor is active, strongest first (empty for themes).
+        evidence: some of those passages, ``{doc_id, source, title, text, start, end}``.
     """
-    out = []
-    for i, t in enumerate(themes):
-        if not t.get("evidence") and i < limit:
-            rows = as_records(kb.who(t["iri"], k=200))
-            t = {**t, "evidence": next((r.get("evidence") or [] for r in rows if r.get("iri") == actor), [])}
-        out.append(t)
-    return out
+
+    iri: str
+    label: str
+    kind: str
+    passages: int
+    areas: tuple[str, ...] = ()
+    evidence: tuple[Mapping[str, Any], ...] = ()
 
 
-def _ranked(rows: Sequence[Mapping[str, Any]], names_of: str) -> None:
+def who_rows(kb: Any, theme: str, *, k: int = 30, areas: int = 3) -> list[RankRow]:
+    """The actors who work on a theme (``kb.who``), ranked, each with its main areas.
+
+    ``who`` gives the passages and evidence; the areas come from
+    ``kb.areas_of`` for each of the ``k`` actors (a few graph lookups each).
+    """
+    return [
+        RankRow(r.iri, r.label, r.kind, r.passages,
+                tuple(a.label for a in kb.areas_of(r.iri)[:areas]), tuple(r.evidence))
+        for r in kb.who(theme, k=k)
+    ]
+
+
+def theme_rows(kb: Any, actor: str, *, limit: int = 15) -> list[RankRow]:
+    """The themes of an actor (``kb.themes_of``) with the passages behind each.
+
+    ``themes_of`` gives how many passages tie the actor to a theme, not which;
+    those are the actor's evidence in ``kb.who(theme)``, asked for the first
+    ``limit`` themes only.
+    """
+    rows = []
+    for i, t in enumerate(kb.themes_of(actor)):
+        evidence: tuple[Mapping[str, Any], ...] = ()
+        if i < limit:
+            evidence = next((tuple(r.evidence) for r in kb.who(t.iri, k=200) if r.iri == actor), ())
+        rows.append(RankRow(t.iri, t.label, t.kind, t.weight, (), evidence))
+    return rows
+
+
+def _ranked(rows: Sequence[RankRow], names_of: str) -> None:
     """Ranked rows; each count is an expander that opens the passages."""
     for r in rows:
-        areas = ", ".join(r.get("areas") or [])
-        kind = f" · {kind_label(r['kind'])}" if r.get("kind") else ""
-        count = r.get("count", r.get("passages", r.get("weight", len(r.get("evidence") or []))))
-        head = f"{r['label']}{kind} — {count} " + bi("ข้อความ", "passages")
+        # Under "an actor's themes" every row is a practice: saying so each time is noise.
+        kind = f" · {kind_label(r.kind)}" if r.kind and r.kind != "practice" else ""
+        head = f"{r.label}{kind} — {r.passages} " + bi("ข้อความ", "passages")
         with st.expander(head, expanded=False):
+            areas = html.escape(", ".join(r.areas))
             st.html(
-                f'<div class="fn-meta"><a href="{html.escape(entity_href(r["iri"]), quote=True)}" target="_self">'
+                f'<div class="fn-meta"><a href="{html.escape(entity_href(r.iri), quote=True)}" target="_self">'
                 f'{bi("เปิดหน้ารายการ", "open entity page")}</a>'
-                f'{" · " + bi("พื้นที่", "areas") + ": " + html.escape(areas) if areas else ""}</div>'
+                f'{" · " + bi("พื้นที่", "areas") + ": " + areas if areas else ""}</div>'
             )
-            st.html(evidence_html(r.get("evidence") or [], [r["label"], names_of]))
+            st.html(evidence_html(r.evidence, [r.label, names_of]))
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _who(_kb: Any, rev: str, theme: str) -> list[RankRow]:
+    return who_rows(_kb, theme)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _themes(_kb: Any, rev: str, actor: str) -> list[RankRow]:
+    return theme_rows(_kb, actor)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -183,7 +238,7 @@ def render(kb: Any) -> None:
                 key="t_theme",
             )
             with guard(bi("ใครทำประเด็นนี้", "who")):
-                who = as_records(kb.who(theme, k=30))
+                who = _who(kb, revision(kb), theme)
                 if not who:
                     st.info(bi("ยังไม่พบภาคีในประเด็นนี้", "No actor linked to this theme yet"))
                 else:
@@ -198,7 +253,7 @@ def render(kb: Any) -> None:
             actor = st.selectbox(bi("ผู้กระทำ", "Actor"), keys, format_func=actors.get, key="t_actor",
                                  index=keys.index(wanted_actor) if wanted_actor in actors else 0)
             with guard(bi("ประเด็นของภาคี", "themes of actor")):
-                themes = with_evidence(kb, actor, as_records(kb.themes_of(actor)))
+                themes = _themes(kb, revision(kb), actor)
                 if not themes:
                     st.info(bi("ยังไม่พบประเด็นของภาคีนี้", "No theme linked to this actor yet"))
                 else:

@@ -20,7 +20,7 @@ from typing import Any, Callable, Sequence
 import streamlit as st
 
 from fieldnotes.errors import FieldnotesError, InputError
-from fieldnotes.explorer.common import go, guard, page_href
+from fieldnotes.explorer.common import go, guard, is_empty, page_href
 from fieldnotes.explorer.labels import PAGE_TITLES, bi
 
 __all__ = ["ALLOWED", "check_upload", "overall_progress", "report_lines", "ingest_files", "render"]
@@ -110,6 +110,8 @@ def ingest_files(
 def render(kb: Any) -> None:
     """Draw the Add-notes page."""
     st.title(PAGE_TITLES["upload"])
+    # Filled in at the end: an ingest in this run may have just ended the emptiness.
+    hint = st.empty()
     max_mb = float(kb.settings.upload_max_mb)
     st.caption(bi("ไฟล์ที่รับ", "Accepted") + f": {', '.join(ALLOWED)} · "
                + bi("ไม่เกิน", "at most") + f" {max_mb:g} MB " + bi("ต่อไฟล์", "per file"))
@@ -140,3 +142,6 @@ def render(kb: Any) -> None:
                 f'{bi("ไปค้นหาบันทึกที่เพิ่ม", "Search the new notes")} →</a>')
         if st.button(bi("ไปหน้าค้นหา", "Go to Search"), key="u_search"):
             go("search")
+    if is_empty(kb):
+        hint.info(bi("คลังยังว่าง เพิ่มบันทึกแรกได้ที่นี่", "The knowledge base is empty: add your first notes here")
+                  + " — " + bi("หรือใช้คำสั่ง", "or run") + " `fieldnotes ingest corpus/`")
