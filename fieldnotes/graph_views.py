@@ -30,13 +30,27 @@ class GraphViews:
 
     @property
     def kg(self):  # type: ignore[no-untyped-def]
-        """The built knowledge graph (:class:`graph.kg.KG`); opened once, reopened after a rebuild.
+        """The built knowledge graph (:class:`graph.kg.KG`); reopened when a rebuild replaced it.
+
+        Another process (an ingest from the CLI while the explorer runs) may
+        rebuild the graph and, two rebuilds later, delete the generation this
+        object holds; so every access compares the live generation's name
+        (one small file) with the one held.
 
         Raises:
             StoreError: nothing has been ingested yet.
         """
         from graph.kg import KG
+        from graph.rebuild import CURRENT, GRAPH_DIR
 
+        kg = self._kg
+        if kg is not None:
+            try:
+                live = (self.home / GRAPH_DIR / CURRENT).read_text("utf-8").strip()
+            except OSError:
+                live = None
+            if live and live != kg.path.name:  # type: ignore[attr-defined]
+                self._kg = None
         if self._kg is None:
             # The graph is shared by the explorer's threads; each call must use
             # its own thread's SQLite connection, so hand it a per-thread proxy.

@@ -249,8 +249,9 @@ class KnowledgeBase(GraphViews):
 
     def docs_json(self) -> list[dict[str, object]]:
         """One JSON object per document, as ``fieldnotes docs --json`` prints."""
-        counts = self.store.chunk_counts()
-        return [d.to_json(n_chunks=counts.get(d.id, 0)) for d in self.store.documents()]
+        with self.store.snapshot():  # an ingest may commit between the two reads
+            counts = self.store.chunk_counts()
+            return [d.to_json(n_chunks=counts.get(d.id, 0)) for d in self.store.documents()]
 
     def failures(self) -> list[tuple[str, str]]:
         """Files that could not be ingested, with the reason."""

@@ -149,6 +149,24 @@ class Store:
         return conn
 
     @contextmanager
+    def snapshot(self) -> Iterator[sqlite3.Connection]:
+        """A read transaction: every query inside sees the same committed state.
+
+        In WAL mode a reader's queries each see the latest commit; reads that
+        must agree with each other (documents and their passage counts, while
+        an ingest commits batches) go inside one snapshot.
+        """
+        conn = self.conn
+        if conn.in_transaction:
+            yield conn
+            return
+        conn.execute("BEGIN")
+        try:
+            yield conn
+        finally:
+            conn.execute("COMMIT")
+
+    @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
         """A write transaction: everything inside commits together or not at all."""
         conn = self.conn

@@ -49,7 +49,12 @@ class DocVectors:
         """Rebuild the cache if the vector index changed since it was built."""
         self.index.sync(conn)
         with self._lock:
-            if self._version == self.index.version:
+            # Read the version before the vectors: if another thread syncs new
+            # vectors in between, the cache is marked older than it is and the
+            # next call rebuilds it (the other order would mark it current
+            # without the new notes, and similar() would miss them for good).
+            version = self.index.version
+            if self._version == version:
                 return
             ids, vecs = self.index.vectors()
             owner = dict(conn.execute("SELECT id, doc_id FROM chunks"))
@@ -66,7 +71,7 @@ class DocVectors:
             else:
                 self.doc_ids, self.matrix = [], np.empty((0, vecs.shape[1] if vecs.ndim == 2 else 0), np.float32)
             self._row = {d: i for i, d in enumerate(self.doc_ids)}
-            self._version = self.index.version
+            self._version = version
 
     def vector(self, doc_id: str) -> np.ndarray | None:
         """The document's vector, or ``None`` if it has no embedded chunk."""

@@ -91,3 +91,35 @@ def test_document_without_vectors_is_reported(kb, tmp_path):
     with pytest.raises(NotFoundError, match="no embedded passage"):
         engine.similar(store.conn, doc.id, k=3)
     store.close()
+
+
+def test_document_vectors_follow_a_sync_made_while_they_were_copied(tmp_path, monkeypatch):
+    """A session's search that syncs new vectors mid-refresh must not hide the new note."""
+    import threading
+
+    from fieldnotes.kb import KnowledgeBase
+    from fieldnotes.settings import Settings
+    from tests.conftest import fast_model
+
+    corpus = Path(__file__).resolve().parents[1] / "corpus"
+    seeds = sorted(corpus.glob("*.txt"))
+    settings = Settings.from_env(home=tmp_path / "home", model=fast_model())
+    writer = KnowledgeBase(settings=settings)
+    writer.ingest(seeds[:4])
+    reader = KnowledgeBase(settings=settings)  # the explorer's shared object
+    index = reader.search_engine.index
+    original = index.vectors
+
+    def vectors_then_another_session() -> object:
+        out = original()  # refresh() has copied the vectors ...
+        monkeypatch.setattr(index, "vectors", original)
+        writer.ingest([seeds[4]])  # ... an ingest commits a note ...
+        t = threading.Thread(target=lambda: reader.search("กองทุนหมู่บ้าน", mode="dense"))
+        t.start()
+        t.join()  # ... and another session's search syncs the index
+        return out
+
+    monkeypatch.setattr(index, "vectors", vectors_then_another_session)
+    reader.similar(reader.documents()[0].id)
+    new_id = writer.document(str(seeds[4])).id
+    assert reader.similar(new_id), "the new note has no similar cases"
