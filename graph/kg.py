@@ -79,6 +79,7 @@ class KG:
             ) from exc
         self._network: PartnerNetwork | None = None
         self._entities: dict[str, Entity] | None = None
+        self._area_stats: dict[str, list[int]] | None = None
 
     def sparql(self, query: str, bindings: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
         """Run a SPARQL query over all graphs; rows as ``{variable: value}``.
@@ -135,6 +136,21 @@ class KG:
                 for r in rows
             }
         return self._entities
+
+    def area_stats(self) -> dict[str, list[int]] | None:
+        """``{area IRI: [notes, actors]}`` rolled up by the rebuild, or ``None`` for an
+        older generation without ``area_stats.json`` (loaded once)."""
+        if self._area_stats is None:
+            from graph.area_stats import FILE_NAME
+
+            path = self.path / FILE_NAME
+            if not path.exists():
+                return None
+            try:
+                self._area_stats = json.loads(path.read_text("utf-8"))
+            except (OSError, ValueError) as exc:
+                raise StoreError(f"cannot read {path} ({exc}); rebuild the graph") from exc
+        return self._area_stats
 
     def network(self) -> PartnerNetwork:
         """The partner network of this generation (loaded once)."""

@@ -281,9 +281,10 @@ def _bare_names(text: str, toks: Sequence[Token], taken: set[int]) -> list[Menti
 def author_mentions(doc: Document) -> list[Mention]:
     """People who wrote the comments under a GotoKnow post (source ``comment``).
 
-    The author's name is looked for in the document text just before the
-    comment (where GotoKnow prints it) and then anywhere in the text; an author
-    whose name is not in the text gets no mention (a mention must point at text).
+    The author's name is looked for on the line just before the comment (where
+    the parser lays it out, as GotoKnow prints it), then in the comment (a
+    signature), then anywhere in the text; an author whose name is not in the
+    text gets no mention (a mention must point at text).
     """
     out: list[Mention] = []
     seen: set[int] = set()
@@ -291,8 +292,11 @@ def author_mentions(doc: Document) -> list[Mention]:
         name = (c.author or "").strip()
         if not name:
             continue
-        lo = max(0, c.start - len(name) - 300)
-        at = doc.text.rfind(name, lo, c.end)
+        byline = c.start - len(name) - 1
+        if byline >= 0 and doc.text.startswith(name + "\n", byline):
+            at = byline
+        else:
+            at = doc.text.rfind(name, max(0, c.start - len(name) - 300), c.end)
         if at < 0:
             at = doc.text.find(name)
         if at < 0 or at in seen:

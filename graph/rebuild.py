@@ -39,6 +39,7 @@ from typing import Any, Callable, Iterable, Sequence
 import pyoxigraph as ox
 
 from fieldnotes.errors import FieldnotesError, StoreError
+from graph.area_stats import FILE_NAME as AREA_STATS, area_stats
 from graph.curation import FILE_NAME, Curation
 from graph.discovery import as_concept, theme_passages, themes_for
 from graph.mentions import iter_mentions
@@ -274,6 +275,8 @@ def _rebuild(
         seconds["cpu_after_read"] = time.process_time() - cpu0
         _write_atomic(gen / "entities.json", json.dumps(
             [_entity_json(e) for e in res.entities], ensure_ascii=False, separators=(",", ":")))
+        stats = area_stats(res.entities, ((r.subject, r.object) for r in relations if r.kind == "activeIn"))
+        _write_atomic(gen / AREA_STATS, json.dumps(stats, ensure_ascii=False, separators=(",", ":")))
         report = BuildReport(
             generation=gen.name,
             documents=len({m.doc_id for m in rows}),

@@ -14,7 +14,7 @@ Formats, tried in this order:
 
 Every document is laid out the same way, so offsets mean the same thing
 everywhere: ``text = title + "\\n\\n" + body`` and then ``"\\n\\n" + comment``
-for each comment; ``sections`` hold a ``title``, a ``body`` and one
+for each comment (``author + "\\n" + comment`` when it is signed); ``sections`` hold a ``title``, a ``body`` and one
 ``comment`` span per comment, and ``doc.text[c.start:c.end] == c.text`` for
 every comment. The id is the first 16 hex digits of the SHA-256 of ``text``,
 so the same note under two names is one document.
@@ -141,7 +141,9 @@ def build_document(
             than 200 characters is a paragraph: it goes to the start of the
             body and the title becomes its first words plus "…".
         body: the body text (surrounding whitespace is removed).
-        comments: ``(author or None, text)`` pairs; empty texts are skipped.
+        comments: ``(author or None, text)`` pairs; empty texts are skipped. A
+            named comment's section starts with the author's name on a line of
+            its own; ``Comment.start`` is where its text begins.
         **fields: other Document fields (``lead``, ``record_id``, ``created`` …).
 
     Returns:
@@ -176,8 +178,16 @@ def build_document(
         ctext = ctext.strip()
         if not ctext:
             continue
-        start, end = append(ctext)
-        out_comments.append(Comment(author or None, ctext, start, end))
+        name = " ".join((author or "").split())
+        if name:
+            # The commenter's name stays in the text, on its own line before
+            # the comment (where GotoKnow prints it): a mention must point at
+            # text, and "who commented" is who is in the network.
+            start, end = append(f"{name}\n{ctext}")
+            out_comments.append(Comment(name, ctext, end - len(ctext), end))
+        else:
+            start, end = append(ctext)
+            out_comments.append(Comment(None, ctext, start, end))
         sections.append(Section("comment", start, end))
     text = "".join(parts)
     fields.setdefault("lead", _first_paragraph(body))

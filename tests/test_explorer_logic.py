@@ -173,6 +173,17 @@ def test_node_sizes_scale_by_square_root() -> None:
 def test_network_elements_merge_filter_and_events(kb) -> None:
     net = kb.network(top_n=50)
     assert net["nodes"] and net["edges"]
+    # Each shown actor keeps at most its five strongest ties, and keeps one at least
+    # if it has any among the shown actors.
+    from collections import Counter
+
+    from fieldnotes.browse import EDGES_PER_NODE
+
+    assert len(net["edges"]) <= EDGES_PER_NODE * len(net["nodes"])
+    shown = {n["iri"] for n in net["nodes"]}
+    sub = kb.kg.network().graph.subgraph(shown)
+    ends = Counter(v for e in net["edges"] for v in (e["source"], e["target"]))
+    assert all(ends[v] >= 1 for v in sub.nodes if sub.degree(v))
     els = network_page.graph_elements(net, colour_by="community", size_by="betweenness")
     ids = {n["data"]["id"] for n in els["nodes"]}
     assert all(e["data"]["source"] in ids and e["data"]["target"] in ids for e in els["edges"])

@@ -189,34 +189,26 @@ def test_extract_document_adds_comment_authors_once() -> None:
     assert [c.author for c in doc.comments] == ["สุริชาติ สายทอง", "ภีม ภคเมธาวี"]
     ms = extract_document(doc)
     _check_well_formed(doc.text, ms)
-    # สุริชาติ สายทอง signed the comment: the rules found the name there too, and
-    # the author's mention takes the place of theirs (one mention, source comment).
-    signed = [m for m in ms if m.label == "สุริชาติ สายทอง"]
-    assert [(m.kind, m.source) for m in signed] == [("person", "comment")]
-    assert doc.comments[0].start <= signed[0].start < doc.comments[0].end
-    # ภีม ภคเมธาวี's name is not in the parsed text (the parser keeps the comment,
-    # not its header line), so there is nothing to point at.
-    assert "ภีม ภคเมธาวี" not in doc.text
+    # Each author's mention is their name line, just before their comment, and
+    # replaces whatever the rules or the tagger found on that span.
+    for c in doc.comments:
+        byline = [m for m in ms if m.source == "comment" and m.end == c.start - 1]
+        assert [(m.label, m.kind) for m in byline] == [(c.author, "person")]
+    # สุริชาติ สายทอง also signed the comment: that is a second, ordinary mention.
+    signed = [m for m in ms if m.label == "สุริชาติ สายทอง" and m.source != "comment"]
+    assert len(signed) == 1 and doc.comments[0].start <= signed[0].start < doc.comments[0].end
+    authors = {(m.start, m.end) for m in ms if m.source == "comment"}
     others = [m for m in extract_document(doc, tagger=False) if m.source != "comment"]
-    assert others == [m for m in extract(doc.text, tagger=False) if m.label != "สุริชาติ สายทอง"]
+    assert others == [
+        m for m in extract(doc.text, tagger=False) if not any(m.start < e and s < m.end for s, e in authors)
+    ]
 
 
 def test_extract_document_points_authors_at_their_names() -> None:
-    import dataclasses
-
     from graph.extract import extract_document
-    from ingest.models import Comment
 
     doc = _parsed(ROOT / "tests/data/ingest_gotoknow_author.txt")
     assert [c.author for c in doc.comments] == ["ปิยะ ใจดี", "ภีม ภคเมธาวี"]
-    # The text as it would be with each comment's header line (name) kept before it.
-    text, comments, pos = "", [], 0
-    for c in doc.comments:
-        text += doc.text[pos : c.start] + f"{c.author}\n"
-        comments.append(Comment(c.author, c.text, len(text), len(text) + len(c.text)))
-        text += c.text
-        pos = c.end
-    doc = dataclasses.replace(doc, text=text + doc.text[pos:], comments=tuple(comments))
     ms = extract_document(doc)
     _check_well_formed(doc.text, ms)
     authors = [(m.label, m.kind, m.source, m.doc_id) for m in ms if m.source == "comment"]

@@ -150,14 +150,18 @@ def test_text_layout_and_offsets(seeds) -> None:
     for doc in seeds.values():
         names = [s.name for s in doc.sections]
         assert names == ["title", "body"] + ["comment"] * len(doc.comments)
-        expected = doc.title + "\n\n" + doc.body + "".join("\n\n" + c.text for c in doc.comments)
+        # A signed comment keeps its author's name on a line of its own before it.
+        expected = doc.title + "\n\n" + doc.body + "".join(
+            "\n\n" + (f"{c.author}\n" if c.author else "") + c.text for c in doc.comments
+        )
         assert doc.text == expected
         title, body = doc.sections[0], doc.sections[1]
         assert doc.text[title.start : title.end] == doc.title
         assert doc.text[body.start : body.end] == doc.body
         for c, s in zip(doc.comments, doc.sections[2:]):
             assert doc.text[c.start : c.end] == c.text
-            assert (s.start, s.end) == (c.start, c.end)
+            byline = len(c.author) + 1 if c.author else 0
+            assert (s.start + byline, s.end) == (c.start, c.end)
 
 
 def test_seed_json_shape(seeds) -> None:

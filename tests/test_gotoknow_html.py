@@ -104,9 +104,13 @@ def test_no_page_chrome_reaches_the_document(saved, key: str) -> None:
 def test_layout_and_offsets_of_a_saved_page(saved) -> None:
     page, _ = saved["000"]
     assert [s.name for s in page.sections] == ["title", "body", "comment", "comment"]
-    assert page.text == page.title + "\n\n" + page.body + "".join("\n\n" + c.text for c in page.comments)
+    assert page.text == page.title + "\n\n" + page.body + "".join(
+        "\n\n" + (f"{c.author}\n" if c.author else "") + c.text for c in page.comments
+    )
     for c, s in zip(page.comments, page.sections[2:]):
-        assert page.text[c.start : c.end] == c.text == page.text[s.start : s.end]
+        byline = f"{c.author}\n" if c.author else ""
+        assert page.text[c.start : c.end] == c.text
+        assert page.text[s.start : s.end] == byline + c.text
 
 
 def test_the_same_post_saved_as_a_page_and_as_text_is_one_document(saved) -> None:
