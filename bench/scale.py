@@ -186,6 +186,16 @@ def query_costs(home: Path, *, n_queries: int = 50, seed: int = 7) -> dict[str, 
         rng = random.Random(seed)
         queries = sample_queries(kb.store, n_queries, seed=seed)
         out: dict[str, Any] = {}
+        try:
+            themes = sorted({str(r["l"]) for r in kb.sparql(_THEMES_Q)})
+        except Exception:  # noqa: BLE001 - no graph yet: the who row below says so
+            themes = []
+        if themes:
+            # What a facilitator types: a theme's name (3–5 Thai words), next to
+            # the 6–12-word passage cuts above, which cost BM25 far more.
+            kb.search(themes[0], k=10, mode="hybrid")
+            out["search_hybrid_theme_names"] = _timed(
+                lambda q: kb.search(q, k=10, mode="hybrid"), themes[:n_queries])
         if queries:
             t = time.perf_counter()
             kb.search(queries[0], k=10, mode="hybrid")
@@ -277,7 +287,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=RESULTS / "scale.json", help="results file to merge into")
     ap.add_argument("--keep", type=Path, default=None, help="build the homes here and keep them")
     ap.add_argument("--json", action="store_true", help="print one JSON line, no progress")
+    ap.add_argument("--requery", action="store_true",
+                    help="with --keep: measure only the queries again, on the homes an earlier run kept")
     args = ap.parse_args(argv)
+    if args.requery:
+        return _requery(args)
 
     files = _files(args.corpus, None)
     if not files:
@@ -319,6 +333,29 @@ def main(argv: Sequence[str] | None = None) -> int:
             shutil.rmtree(work, ignore_errors=True)
     print(json.dumps(results, ensure_ascii=False, indent=None if args.json else 1))
     return 0 if all("error" not in r for r in results.values()) else 1
+
+
+def _requery(args: argparse.Namespace) -> int:
+    """Re-measure query costs on kept homes (e.g. after a search change), keeping the ingest figures."""
+    if args.keep is None:
+        print("bench.scale: --requery needs --keep DIR (where an earlier run kept its homes)", file=sys.stderr)
+        return 2
+    old = json.loads(args.out.read_text("utf-8")) if args.out.exists() else {}
+    results: dict[str, Any] = {}
+    for size in args.sizes:
+        home = args.keep / f"home-{size}"
+        key = _key(size, args.model, args.workers)
+        if not (home / "store.sqlite").exists():
+            print(f"bench.scale: no kept home {home}; run without --requery first", file=sys.stderr)
+            return 2
+        record = dict(old.get(key, {"size": size, "model": args.model}))
+        record["query"] = query_costs(home, n_queries=args.queries)
+        record["query_load_average"] = [float(x) for x in Path("/proc/loadavg").read_text().split()[:3]]
+        record["query_measured_at"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        _merge(args.out, key, record)
+        results[key] = record
+    print(json.dumps(results, ensure_ascii=False, indent=None if args.json else 1))
+    return 0
 
 
 if __name__ == "__main__":

@@ -254,6 +254,10 @@ def render(kb: Any) -> None:
     if query != st.session_state.get("s_last_query"):
         st.session_state["s_last_query"] = query
         st.session_state["s_k"] = _PAGE
+    if not (query or "").strip():
+        # Under the box, before the filters: Streamlit streams the page as the
+        # script runs, so the box and this hint show while the filters load.
+        st.caption(bi("พิมพ์คำค้นแล้วกด Enter", "Type a query and press Enter") + " — ไทยหรืออังกฤษ · Thai or English")
     modes = list(MODE_LABELS)
     default_mode = getattr(kb.settings, "search_mode", "hybrid")
     mode = st.radio(
@@ -278,7 +282,6 @@ def render(kb: Any) -> None:
                     st.session_state[key] = iri
             areas, practices, actors = filter_widgets(opts)
     if not (query or "").strip():
-        st.caption(bi("พิมพ์คำค้นแล้วกด Enter", "Type a query and press Enter") + " — ไทยหรืออังกฤษ · Thai or English")
         return
     k = int(st.session_state.get("s_k", _PAGE))
     with guard(bi("ค้นหา", "search")), st.spinner(bi("กำลังค้น…", "Searching…")):
