@@ -151,13 +151,23 @@ def _continues(lines: list[Line]) -> list[bool]:
     pitches = sorted(a.bottom - b.bottom for a, b in pairs
                      if a.size and b.size and same_size(a, b) and a.bottom > b.bottom)
     pitch = pitches[len(pitches) // 2] if pitches else 0.0
+    # Line distance grows with the type: a heading in 20 pt wraps at a larger
+    # pitch than the 14 pt body the median comes from, and must still join.
+    sizes = sorted(ln.size for ln in measured)
+    typical = sizes[len(sizes) // 2] if sizes else 0.0
+
+    def pitch_for(a: Line) -> float:
+        if pitch and typical:
+            return pitch * max(1.0, a.size / typical)
+        return 1.5 * a.size
+
     widths = sorted(_width(line.text) for line in lines)
     full = widths[int(0.9 * (len(widths) - 1))] * _FULL_LINE
     return [
         (
             same_size(a, b)
             and a.right >= right - _RIGHT_SLACK * a.size
-            and 0 < a.bottom - b.bottom <= _PITCH_SLACK * (pitch or 1.5 * a.size)
+            and 0 < a.bottom - b.bottom <= _PITCH_SLACK * pitch_for(a)
         )
         if a.size and b.size
         else len(lines) > 2 and _width(a.text) >= full

@@ -274,3 +274,15 @@ def test_layout_same_size_tolerates_ten_percent() -> None:
 
     assert same_size(Line("ก", 12.0), Line("ข", 13.0))
     assert not same_size(Line("ก", 12.0), Line("ข", 14.0))
+
+
+def test_a_title_that_wraps_stays_whole() -> None:
+    # Seed 002's title is wider than the page in the heading's larger type: its
+    # two lines are further apart than the body's, and still one title.
+    from ingest.parse import parse_file
+
+    seed = next((Path(__file__).resolve().parents[1] / "corpus").glob("002_*.txt"))
+    text = parse_file(seed, str(seed), max_bytes=32 << 20)
+    doc = parse_pdf(seed_pdf_bytes(text.text), "002.pdf")
+    assert doc.title == text.title == "เสวนาสร้างทีมจัดการความรู้เคลื่อนงานองค์กรการเงินสวัสดิการชุมชน"
+    assert "สวัสดิการชุม\n" not in doc.text
