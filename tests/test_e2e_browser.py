@@ -57,6 +57,7 @@ def _shot(driver, out: Path, name: str) -> Path:
 
 
 def test_search_case_and_network_in_chromium(tmp_path: Path, explorer_home: Path) -> None:  # noqa: F811
+    from selenium.common.exceptions import MoveTargetOutOfBoundsException
     from selenium.webdriver.common.action_chains import ActionChains
 
     home = copy_home(explorer_home, tmp_path / "home")  # ingested before the clock starts
@@ -133,9 +134,14 @@ def test_search_case_and_network_in_chromium(tmp_path: Path, explorer_home: Path
                     "const r=c.getBoundingClientRect();"
                     "return {name: n.data('name'), dx: p.x - r.width/2, dy: p.y - r.height/2};"
                 )
-                ActionChains(driver).move_to_element_with_offset(
-                    driver.find_element("id", "cy"), int(node["dx"]), int(node["dy"])
-                ).click().perform()
+                try:
+                    ActionChains(driver).move_to_element_with_offset(
+                        driver.find_element("id", "cy"), int(node["dx"]), int(node["dy"])
+                    ).click().perform()
+                except MoveTargetOutOfBoundsException:
+                    # The force layout was still spreading the node off the canvas: aim again.
+                    driver.switch_to.default_content()
+                    continue
                 driver.switch_to.default_content()
                 t0 = time.perf_counter()
                 while "entity" not in driver.current_url and time.perf_counter() - t0 < 10:
