@@ -279,13 +279,7 @@ def _strongest_edges(net: Any, keep: set[str], *, per_node: int) -> list[dict[st
         ranked = sorted(sub[v].items(), key=lambda kv: (-int(kv[1].get("weight", 0)), kv[0]))
         for u, _ in ranked[:per_node]:
             chosen.add((v, u) if v < u else (u, v))
-    out = []
-    for s, t in chosen:
-        d = sub.edges[s, t]
-        out.append({"source": s, "target": t, "weight": int(d["weight"]),
-                    "evidence_count": int(d["weight"]), "kind": d.get("kind", "worksWith")})
-    out.sort(key=lambda e: (-int(e["weight"]), str(e["source"]), str(e["target"])))  # type: ignore[call-overload]
-    return out
+    return net.edges_json(chosen)
 
 
 def _keep(iris: list[str], kg: Any, relation: str, objects: set[str]) -> list[str]:

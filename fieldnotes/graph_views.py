@@ -41,16 +41,9 @@ class GraphViews:
             StoreError: nothing has been ingested yet.
         """
         from graph.kg import KG
-        from graph.rebuild import CURRENT, GRAPH_DIR
 
-        kg = self._kg
-        if kg is not None:
-            try:
-                live = (self.home / GRAPH_DIR / CURRENT).read_text("utf-8").strip()
-            except OSError:
-                live = None
-            if live and live != kg.path.name:  # type: ignore[attr-defined]
-                self._kg = None
+        if self._kg is not None and not self._kg.is_live():  # type: ignore[attr-defined]
+            self._kg = None
         if self._kg is None:
             # The graph is shared by the explorer's threads; each call must use
             # its own thread's SQLite connection, so hand it a per-thread proxy.

@@ -151,18 +151,14 @@ def ingest_candidates(
     in_flight: deque[_Batch] = deque()
     # Ids of documents parsed but not yet written: a second file with the same
     # text is linked to the first after its batch is written.
-    pending_ids: dict[str, int] = {}
+    pending_ids: set[str] = set()
     n_chunks = 0
 
     def flush(limit: int) -> None:
         while len(in_flight) > limit:
             done = in_flight.popleft()
             _write_batch(store, done, hooks, report)
-            for p in done.items:
-                if not p.duplicate and pending_ids.get(p.doc.id, 0) > 0:
-                    pending_ids[p.doc.id] -= 1
-                    if not pending_ids[p.doc.id]:
-                        del pending_ids[p.doc.id]
+            pending_ids.difference_update(p.doc.id for p in done.items)
             if progress:
                 progress(len(done.items))
 
@@ -186,7 +182,7 @@ def ingest_candidates(
             batch.append(parsed)
             if parsed.duplicate:
                 continue
-            pending_ids[parsed.doc.id] = pending_ids.get(parsed.doc.id, 0) + 1
+            pending_ids.add(parsed.doc.id)
             n_chunks += max(1, len(parsed.doc.text) // 1200)
             if n_chunks >= batch_chunks:
                 submit()
@@ -198,7 +194,7 @@ def ingest_candidates(
 
 
 def _parse_one(
-    store: Store, cand: Candidate, hooks: Hooks, report: IngestReport, pending: dict[str, int]
+    store: Store, cand: Candidate, hooks: Hooks, report: IngestReport, pending: set[str]
 ) -> _Parsed | None:
     path = str(cand.path)
     if cand.problem:

@@ -17,7 +17,6 @@ import os
 import time
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Sequence
 
 from ingest.models import Chunk, Document
@@ -88,7 +87,9 @@ class Prepare:
             t3 = time.perf_counter()
             vectors = None
             if self.model is not None and chunks:
-                vectors = _embedder(self.model).embed_passages([c.text for c in chunks])
+                from search.embed import load_embedder  # one per process (its own cache)
+
+                vectors = load_embedder(self.model).embed_passages([c.text for c in chunks])
             t4 = time.perf_counter()
             return Prepared(
                 tuple(chunks), index_terms, tuple(found), None,
@@ -101,13 +102,6 @@ class Prepare:
     def many(self, docs: Sequence[Document]) -> list[Prepared]:
         """:meth:`__call__` over a batch (one round trip to a worker)."""
         return [self(d) for d in docs]
-
-
-@lru_cache(maxsize=2)
-def _embedder(spec: str):  # type: ignore[no-untyped-def]
-    from search.embed import load_embedder
-
-    return load_embedder(spec)
 
 
 def auto_workers(requested: int, n_files: int) -> int:

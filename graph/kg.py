@@ -42,11 +42,19 @@ from graph.rebuild import (
 )
 from graph.vocab import PREFIXES
 
-__all__ = ["KG", "EXPORT_FORMATS", "rebuild", "BuildReport", "GraphSources", "graph_sources"]
+__all__ = ["KG", "EXPORT_FORMATS", "live_generation", "rebuild", "BuildReport", "GraphSources", "graph_sources"]
 
 #: Export formats: Turtle, N-Quads, JSON-LD (the RDF graph) and GraphML (the partner network).
 EXPORT_FORMATS = ("ttl", "nq", "jsonld", "graphml")
 
+
+
+def live_generation(home: Path) -> str | None:
+    """The name of the live graph generation of ``home`` (``graph/CURRENT``), if any."""
+    try:
+        return (Path(home) / GRAPH_DIR / CURRENT).read_text("utf-8").strip() or None
+    except OSError:
+        return None
 
 class KG:
     """The built knowledge graph of a home folder (read-only).
@@ -62,14 +70,12 @@ class KG:
     def __init__(self, home: Path, *, conn: sqlite3.Connection | None = None) -> None:
         self.home = Path(home)
         self.conn = conn
-        root = self.home / GRAPH_DIR
-        try:
-            name = (root / CURRENT).read_text("utf-8").strip()
-        except OSError:
+        name = live_generation(self.home)
+        if name is None:
             raise StoreError(
                 f"no knowledge graph in {self.home}: ingest notes, then rebuild the graph"
-            ) from None
-        self.path = root / name
+            )
+        self.path = self.home / GRAPH_DIR / name
         try:
             self.meta: dict[str, Any] = json.loads((self.path / "meta.json").read_text("utf-8"))
             self.store = ox.Store.read_only(str(self.path / "oxigraph"))
@@ -80,6 +86,10 @@ class KG:
         self._network: PartnerNetwork | None = None
         self._entities: dict[str, Entity] | None = None
         self._area_stats: dict[str, list[int]] | None = None
+
+    def is_live(self) -> bool:
+        """True while this generation is still the home's live graph (no rebuild since)."""
+        return live_generation(self.home) in (None, self.path.name)
 
     def sparql(self, query: str, bindings: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
         """Run a SPARQL query over all graphs; rows as ``{variable: value}``.

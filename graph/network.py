@@ -182,16 +182,20 @@ class PartnerNetwork:
             "mentions": int(d.get("mentions", 0)),
         }
 
-    def _edges_json(self, nodes: set[str] | None) -> list[dict[str, object]]:
+    def edges_json(self, pairs: Iterable[tuple[str, str]]) -> list[dict[str, object]]:
+        """``{source, target, weight, evidence_count, kind}`` of these edges, strongest first."""
         out = []
-        edges = self.graph.edges(data=True) if nodes is None else \
-            self.graph.subgraph(nodes).edges(data=True)
-        for a, b, d in edges:
+        for a, b in pairs:
             s, t = (a, b) if a < b else (b, a)
+            d = self.graph.edges[s, t]
             out.append({"source": s, "target": t, "weight": int(d["weight"]),
                         "evidence_count": int(d["weight"]), "kind": d.get("kind", "worksWith")})
         out.sort(key=lambda e: (-int(e["weight"]), str(e["source"]), str(e["target"])))  # type: ignore[call-overload]
         return out
+
+    def _edges_json(self, nodes: set[str] | None) -> list[dict[str, object]]:
+        graph = self.graph if nodes is None else self.graph.subgraph(nodes)
+        return self.edges_json(graph.edges())
 
     def to_json(self, top: int | None = None, by: str = "pagerank") -> dict[str, object]:
         """Nodes and edges; with ``top``, only the ``top`` nodes by ``by`` and the edges among them."""

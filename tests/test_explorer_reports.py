@@ -16,7 +16,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from fieldnotes.explorer import case_page, search_page
-from fieldnotes.explorer.labels import file_type, where_label
+from fieldnotes.explorer.labels import where_label
 from fieldnotes.kb import KnowledgeBase
 from fieldnotes.settings import Settings
 from tests.conftest import CORPUS, fast_model
@@ -72,7 +72,7 @@ def _html(at: AppTest) -> str:
 
 
 def test_file_types_are_named_in_thai_and_english(kb: KnowledgeBase) -> None:
-    kinds = {file_type(d) for d in kb.documents()}
+    kinds = {d.file_type for d in kb.documents()}
     assert kinds == {"pdf", "docx", "text"}
     assert where_label("pdf", 7) == "PDF · หน้า 7 (page 7)"
     assert where_label("docx") == "เวิร์ด (Word)"

@@ -31,7 +31,6 @@ from fieldnotes.explorer.labels import (
     PAGE_TITLES,
     TYPE_COLOURS,
     bi,
-    file_type,
     file_type_label,
     page_label,
     type_label,
@@ -148,7 +147,7 @@ def doc_meta(doc: Any, n_chunks: int | None = None) -> list[tuple[str, str]]:
     number of pages for a PDF; the reader's own format (``gotoknow``,
     ``thaigov``) only where it says more than the file type.
     """
-    ftype = file_type(doc)
+    ftype = doc.file_type
     pages = _page_count(doc)
     rows = [
         (bi("วันที่เขียน", "Written"), fmt_date(doc.created)),
@@ -297,7 +296,7 @@ def render(kb: Any) -> None:
 
     focus_page = _focus_page(doc)
     if focus_page:
-        st.caption(where_label(file_type(doc), focus_page) + " — "
+        st.caption(where_label(doc.file_type, focus_page) + " — "
                    + bi("ข้อความที่ค้นพบอยู่หน้านี้", "the passage you opened is on this page"))
     st.html(chips_html(doc_chips(mentions, index, per_type=6)))
     left, right = st.columns([3, 2], gap="large")

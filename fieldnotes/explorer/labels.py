@@ -14,7 +14,6 @@ Example:
 
 from __future__ import annotations
 
-from typing import Any
 
 __all__ = [
     "bi",
@@ -28,7 +27,6 @@ __all__ = [
     "PAGE_TITLES",
     "INGEST_HINT",
     "FILE_TYPES",
-    "file_type",
     "file_type_label",
     "page_label",
     "where_label",
@@ -137,11 +135,6 @@ FILE_TYPES: dict[str, tuple[str, str]] = {
     "markdown": ("มาร์กดาวน์", "Markdown"),
     "text": ("ข้อความ", "text"),
 }
-
-def file_type(doc: Any) -> str:
-    """The kind of file a note was read from (:attr:`ingest.models.Document.file_type`)."""
-    return str(doc.file_type)
-
 
 def file_type_label(key: str) -> str:
     """``"เวิร์ด (Word)"``: Thai first, English in brackets (one word where they are the same)."""

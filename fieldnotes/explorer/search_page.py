@@ -38,7 +38,7 @@ from fieldnotes.explorer.highlight import (
     passage_window,
     query_spans,
 )
-from fieldnotes.explorer.labels import MODE_LABELS, PAGE_TITLES, bi, file_type, page_label, where_label
+from fieldnotes.explorer.labels import MODE_LABELS, PAGE_TITLES, bi, page_label, where_label
 
 __all__ = [
     "ResultCard",
@@ -205,7 +205,7 @@ def result_cards(
                 passages=tuple(passage_html(h, query, mentions, labels, context=context) for h in shown),
                 chips=tuple(doc_chips(mentions, idx)),
                 href=case_href(doc_id, at=best.start),
-                where=where_label(file_type(doc), pages[0]),
+                where=where_label(doc.file_type, pages[0]),
                 pages=pages,
                 at=best.start,
             )
