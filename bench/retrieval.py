@@ -9,7 +9,7 @@ and merges the numbers into ``bench/results/retrieval.json``.
 The product is what is measured: contexts go into a temporary store through
 ``ingest.store.Store`` and :class:`search.engine.SearchEngine` (same tables,
 FTS5 BM25, FAISS, fusion settings) and questions go through
-``SearchEngine.search``. Only the embeddings are cached (per model, under
+``SearchEngine.search``. Only the embeddings are cached (per model and its weights, under
 ``--cache``) so re-runs are fast; a cached vector is the embedder's own output.
 """
 
@@ -71,13 +71,16 @@ class _Cached(Embedder):
         self.inner, self.name, self.dim = inner, inner.name, inner.dim
         self.has_sparse, self.fusion_trust = inner.has_sparse, inner.fusion_trust
         self.cache = cache
+        # The model's name is not enough to key the cache: a retrained static
+        # model keeps its name. Its vector for a fixed Thai probe is.
+        probe = np.round(inner.embed_passages(["กองทุนหมู่บ้านตำบลกะหรอตั้งสถาบันการเงินชุมชน"]), 4)
+        self._slug = hashlib.sha1(self.name.encode() + probe.astype(np.float32).tobytes()).hexdigest()[:8]
         self._queries: dict[str, np.ndarray] = {}
         self._sparse_queries: dict[str, tuple[np.ndarray, np.ndarray]] = {}
 
     def _file(self, kind: str, texts: Sequence[str]) -> Path:
-        slug = hashlib.sha1(self.name.encode()).hexdigest()[:8]
         digest = hashlib.sha1("\x00".join(texts).encode("utf-8")).hexdigest()[:16]
-        return self.cache / f"{kind}-{slug}-{digest}.npy"
+        return self.cache / f"{kind}-{self._slug}-{digest}.npy"
 
     def embed_passages(self, texts: Sequence[str], batch_size: int = 16) -> np.ndarray:
         f = self._file("passages", texts)

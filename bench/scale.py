@@ -202,6 +202,8 @@ def query_costs(home: Path, *, n_queries: int = 50, seed: int = 7) -> dict[str, 
             first = (time.perf_counter() - t) * 1000
             out["search_hybrid"] = _timed(lambda q: kb.search(q, k=10, mode="hybrid"), queries) | {
                 "first_ms": round(first, 1)}
+        if queries:
+            out["bm25_compare"] = _bm25_compare(kb, queries)
         docs = kb.store.doc_ids()
         if docs:
             t = time.perf_counter()
@@ -223,6 +225,32 @@ def query_costs(home: Path, *, n_queries: int = 50, seed: int = 7) -> dict[str, 
         return out
     finally:
         kb.close()
+
+
+def _bm25_compare(kb: Any, queries: Sequence[str], depth: int = 100) -> dict[str, Any]:
+    """FTS5 against the in-memory snapshot on the same queries, in one run.
+
+    Both at hybrid's depth; ``top1_agree`` counts queries whose first passage
+    is the same.
+    """
+    from search.bm25 import bm25_search
+
+    conn, terms = kb.store.conn, kb.search_engine.terms
+    t = time.perf_counter()
+    how = terms.sync(conn)
+    ready = round((time.perf_counter() - t) * 1000, 1)
+    fts = _timed(lambda q: bm25_search(conn, q, depth), queries)
+    mem = _timed(lambda q: terms.search(conn, q, depth), queries)
+    agree = sum(
+        (a[:1] == b[:1])
+        for a, b in (([r for r, _ in bm25_search(conn, q, 1)], [r for r, _ in terms.search(conn, q, 1)]) for q in queries)
+    )
+    return {
+        "snapshot": how, "snapshot_ready_ms": ready, "answered_by": terms.last_source,
+        "fts5": fts, "memory": mem,
+        "speedup_p50": round(fts["p50_ms"] / max(mem["p50_ms"], 1e-3), 1),
+        "top1_agree": f"{agree}/{len(queries)}",
+    }
 
 
 def _du_mb(path: Path) -> float:

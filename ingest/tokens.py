@@ -199,6 +199,16 @@ def tokens(text: str) -> list[Token]:
     return default_tokenizer().tokens(text)
 
 
+# Stripped from both ends of a term: punctuation, every Unicode space (the
+# no-break spaces of copied web text among them: "\xa0" alone is no term) and
+# the zero-width characters Thai text carries between words.
+_EDGE = (
+    ".,;:!?\"'()[]{}<>«»“”‘’-–—_/\\|*#@&%+=~^`"
+    + "".join(chr(c) for c in range(0x3001) if chr(c).isspace())
+    + "\u200b\u200c\u200d\u2060\ufeff"
+)
+
+
 def normalize_term(token: str) -> str:
     """The form a token takes in an index: NFC, lower case, Arabic digits, no edge punctuation.
 
@@ -207,7 +217,7 @@ def normalize_term(token: str) -> str:
         '2550'
     """
     t = unicodedata.normalize("NFC", token).translate(_THAI_DIGITS).lower()
-    return t.strip(" \t\r\n.,;:!?\"'()[]{}<>«»“”‘’-–—_/\\|*#@&%+=~^`")
+    return t.strip(_EDGE)
 
 
 @lru_cache(maxsize=1)

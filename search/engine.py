@@ -31,6 +31,7 @@ import numpy as np
 
 from fieldnotes.settings import Settings
 from search.bm25 import check_bm25, ensure_bm25, rebuild_bm25
+from search.bm25_index import BM25Index, ensure_bm25_log
 from search.embed import Embedder, load_embedder
 from search.hybrid import search as _search
 from search.models import Hit, SimilarDoc
@@ -50,6 +51,7 @@ def ensure_schema(conn: sqlite3.Connection) -> None:
     FTS5 table existed are indexed on creation.
     """
     ensure_bm25(conn)
+    ensure_bm25_log(conn)
     ensure_vectors(conn)
     ensure_sparse(conn)
 
@@ -71,6 +73,7 @@ class SearchEngine:
         self.index = VectorIndex(self.home, exact_max=settings.exact_index_max)
         self.docs = DocVectors(self.index)
         self.sparse = SparseIndex()
+        self.terms = BM25Index(self.home)
         self._embedder: Embedder | None = None
         self._lock = threading.Lock()
         # Sparse features computed with the dense vectors of a batch, waiting for
@@ -205,7 +208,9 @@ class SearchEngine:
     # -- reading ---------------------------------------------------------------------
 
     def sync(self, conn: sqlite3.Connection) -> str:
-        """Bring the FAISS cache in line with the table and save it (after an ingest)."""
+        """Bring the FAISS cache and the BM25 snapshot in line with the tables and
+        save them (after an ingest). Returns what happened to the FAISS cache."""
+        self.terms.sync(conn)
         return self.index.sync(conn)
 
     def search(
@@ -241,6 +246,7 @@ class SearchEngine:
             fusion=self.settings.hybrid_fusion,
             sparse=self.sparse if use_sparse else None,
             weight_sparse=self.settings.hybrid_weight_sparse,
+            terms=self.terms,
         )
 
     def similar(self, conn: sqlite3.Connection, doc_id: str, *, k: int = 5) -> list[SimilarDoc]:
@@ -251,7 +257,7 @@ class SearchEngine:
         """Whether the search indexes agree with the store.
 
         Returns:
-            ``{"bm25_ok", "chunks", "vectors", "missing_vectors", "index_size",
+            ``{"bm25_ok", "bm25_snapshot", "chunks", "vectors", "missing_vectors", "index_size",
             "model", "ok"}``; with ``repair`` the FTS5 index is rebuilt if needed.
         """
         bm25_ok = check_bm25(conn)
@@ -267,9 +273,11 @@ class SearchEngine:
             ).fetchone()[0]
         )
         self.index.sync(conn)
+        snapshot = self.terms.sync(conn)
         ok = bm25_ok and self.index.size == vectors and (vectors == 0 or missing == 0)
         return {
             "bm25_ok": bm25_ok,
+            "bm25_snapshot": snapshot,
             "chunks": chunks,
             "vectors": vectors,
             "sparse_vectors": sparse,
