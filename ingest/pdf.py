@@ -20,8 +20,9 @@ tears marks from their consonants); PyMuPDF is AGPL and is not used.
 
 Then :mod:`ingest.pdf_layout` removes running headers, footers and page numbers
 (lines that repeat at the top or bottom of most pages once digits, Thai or
-Arabic, are ignored) and joins wrapped lines into paragraphs; each page becomes a
-``Section("page", start, end, page=n)`` so :meth:`Document.page_at` answers
+Arabic, are ignored) and joins wrapped lines into paragraphs, across page breaks
+too; each page becomes a ``Section("page", start, end, page=n)`` (a paragraph
+that goes on over the break spans two) so :meth:`Document.page_at` answers
 "page 7". A PDF without a text layer (a scan) is refused with
 :class:`~fieldnotes.errors.UnreadableFileError`, never indexed as empty.
 
@@ -42,7 +43,15 @@ from io import BytesIO
 from fieldnotes.errors import UnreadableFileError
 from ingest.models import Document, Section
 from ingest.normalize import normalize_text
-from ingest.pdf_layout import Line, paragraphs, same_size, strip_running_lines
+from ingest.pdf_layout import (
+    Glyph,
+    Line,
+    Writer,
+    join_runs,
+    page_seam,
+    paragraphs,
+    strip_running_lines,
+)
 from ingest.thai_repair import repair_thai, thai_damage
 
 __all__ = ["parse_pdf"]
@@ -65,6 +74,9 @@ _SPACES = re.compile(r"\s+")
 # Glyphs that do not sit on the baseline: marks, and sara am, whose first
 # glyph in shaped text is the nikhahit above the consonant.
 _MARK_OR_SPACE = re.compile("[\u0e31\u0e33\u0e34-\u0e3a\u0e47-\u0e4e\\s]")
+# A gap between two glyphs this many ems wide is a space: a space is a third
+# of an em in Thai fonts, a quarter in Latin ones; kerning moves glyphs by less.
+_SPACE_GAP = 0.2
 _KEEP_PUNCT = set(" \t\n\r.,;:!?-–—/()[]\"'“”‘’")
 _TITLE_JUNK = re.compile(r"^(untitled|microsoft (word|powerpoint) - .*|.*\.(docx?|pdf|odt))$", re.I)
 
@@ -95,7 +107,10 @@ def parse_pdf(data: bytes, source: str) -> Document:
         ('pdf', 12)
     """
     page_lines, extractors, info = _read(data, source)
-    pages = [paragraphs(lines) for lines in page_lines]
+    writer = Writer.of(page_lines)
+    pages = [paragraphs(lines, writer) for lines in page_lines]
+    # What joins page n's last paragraph to page n+1's first (None: a new one).
+    seams = [page_seam(a, b, writer) for a, b in zip(page_lines, page_lines[1:])]
     title = _clean_title(info.get("title", ""))
     title_page = None
     if not title:
@@ -105,7 +120,7 @@ def parse_pdf(data: bytes, source: str) -> Document:
                 if len(paras[0]) <= _MAX_TITLE:
                     title, pages[i] = paras[0], paras[1:]
                 else:
-                    title, pages[i] = page_lines[i][0].text, paragraphs(page_lines[i][1:])
+                    title, pages[i] = page_lines[i][0].text, paragraphs(page_lines[i][1:], writer)
                 break
     title = normalize_text(title).strip() or source
 
@@ -119,11 +134,14 @@ def parse_pdf(data: bytes, source: str) -> Document:
         if not text:
             continue
         if body_parts:
-            offset += 2
+            follows = page_sections[-1].page == number - 1
+            sep = seams[number - 2] if follows and seams[number - 2] is not None else "\n\n"
+            body_parts.append(sep)
+            offset += len(sep)
         page_sections.append(Section("page", offset, offset + len(text), page=number))
         body_parts.append(text)
         offset += len(text)
-    body = "\n\n".join(body_parts)
+    body = "".join(body_parts)
 
     meta = [("pages", str(info["pages"])), ("extractors", ",".join(extractors))]
     with_text = {s.page for s in page_sections} | {title_page}
@@ -167,7 +185,7 @@ def _read(data: bytes, source: str) -> tuple[list[list[Line]], list[str], dict]:
     extractors: list[str] = []
     pages: list[list[Line]] = []
     for i, raw_lines in enumerate(pdfium_pages):
-        lines = [Line(t, ln.size, ln.right, ln.bottom) for ln in raw_lines if (t := _clean(ln.text))]
+        lines = [replace(ln, text=t) for ln in raw_lines if (t := _clean(ln.text))]
         name = "pdfium"
         # pypdf is slow (pure Python) and only a second opinion: asked only
         # when PDFium's page reads worse than clean Thai prose does.
@@ -206,7 +224,7 @@ def _second_opinion(lines: list[Line], others: list[str]) -> tuple[list[Line], i
             continue
         start = k + 1
         if thai_damage(others[k]) < thai_damage(line.text):
-            out.append(Line(others[k], line.size, line.right, line.bottom))
+            out.append(replace(line, text=others[k]))
             taken += 1
         else:
             out.append(line)
@@ -246,61 +264,52 @@ def _pdfium_pages(data: bytes, source: str) -> tuple[list[list[Line]], list[set[
 
 
 def _pdfium_lines(textpage: object, junk: set[str]) -> list[Line]:
-    """The lines of a PDFium text page with their font size and position.
+    """The lines of a PDFium text page with their font size and glyph positions.
 
     A glyph without a Unicode mapping comes out of PDFium as its glyph code
     ("$", "\\x03"), junk inside a Thai word: it is dropped, and its code added
     to ``junk`` so the same stray character can be removed from pypdf's text.
+    A gap of a space's width between two glyphs is a space, as PDFium does not
+    always say (text drawn with the spaces left out, shaped by HarfBuzz).
     """
     import pypdfium2.raw as pdfium_c
 
     raw = textpage.raw  # type: ignore[attr-defined]
-    lines: list[Line] = []
+    runs: list[tuple[str, list[Glyph]]] = []
     units: list[int] = []
-    boxes: list[tuple[float, float, float]] = []  # left, bottom, right of base glyphs
-    sizes: list[float] = []
+    glyphs: list[Glyph] = []  # base glyphs and spaces
+    covered: float | None = None  # where the glyphs drawn so far on the line end
     count = textpage.count_chars()  # type: ignore[attr-defined]
     for k in range(count + 1):
         # One step past the last character closes the last line.
         code = pdfium_c.FPDFText_GetUnicode(raw, k) if k < count else 0x0A
         if code in (0x0A, 0x0D):
-            text = _from_utf16_units(units)
-            if text.strip() and boxes:
-                sizes.sort()
-                size = sizes[len(sizes) // 2]
-                bottom = sorted(b[1] for b in boxes)[len(boxes) // 2]
-                left, right = min(b[0] for b in boxes), max(b[2] for b in boxes)
-                prev = lines[-1] if lines else None
-                # PDFium breaks a line where a glyph run jumps back (marks
-                # placed one by one): the same baseline, touching the run
-                # before, is the same line.
-                if (prev and prev.size and abs(prev.bottom - bottom) <= 0.2 * size
-                        and same_size(prev, Line("", size)) and left <= prev.right + 0.5 * size):
-                    lines[-1] = Line(prev.text + text, prev.size, max(prev.right, right), prev.bottom)
-                else:
-                    lines.append(Line(text, size, right, bottom))
-            elif text.strip() and lines:
-                # Only marks (their base glyph ended the line before): theirs.
-                prev = lines[-1]
-                lines[-1] = Line(prev.text + text, prev.size, prev.right, prev.bottom)
-            elif text.strip():
-                lines.append(Line(text))
-            units, boxes, sizes = [], [], []
+            runs.append((_from_utf16_units(units), glyphs))
+            units, glyphs, covered = [], [], None
             continue
         unmapped = pdfium_c.FPDFText_HasUnicodeMapError(raw, k)
+        if code == 0x20 and not unmapped:
+            glyphs.append(Glyph(" "))  # ends the line's first run
+        elif not pdfium_c.FPDFText_IsGenerated(raw, k):
+            # The loose box spans the glyph's advance: what a writer fits on a line.
+            left, _, right, _ = textpage.get_charbox(k, loose=True)  # type: ignore[attr-defined]
+            size = pdfium_c.FPDFText_GetFontSize(raw, k)
+            gap = left - covered if covered is not None else 0.0
+            if gap > _SPACE_GAP * size and glyphs and glyphs[-1].char != " ":
+                units.append(0x20)
+                glyphs.append(Glyph(" "))
+            covered = right if covered is None else max(covered, right)
+            # Marks sit above or below their consonant: only base glyphs (an
+            # unmapped one is drawn all the same) and sara am, which takes
+            # room after its consonant, say where the line is.
+            if unmapped or code == 0x0E33 or not _MARK_OR_SPACE.match(chr(code)):
+                bottom = textpage.get_charbox(k)[1]  # type: ignore[attr-defined]
+                glyphs.append(Glyph(chr(code) if 0 < code < 0x110000 else "?", left, right, bottom, size))
         if unmapped and 0 < code < 0x110000:
             junk.add(chr(code))
         elif not unmapped:
             units.append(code)
-        # Marks sit above or below their consonant: only base glyphs (an
-        # unmapped one is drawn all the same) say where the line is.
-        if not pdfium_c.FPDFText_IsGenerated(raw, k) and (
-            unmapped or not _MARK_OR_SPACE.match(chr(code))
-        ):
-            left, bottom, right, _ = textpage.get_charbox(k)  # type: ignore[attr-defined]
-            boxes.append((left, bottom, right))
-            sizes.append(pdfium_c.FPDFText_GetFontSize(raw, k))
-    return lines
+    return join_runs(runs)
 
 
 def _pypdf_reader(data: bytes) -> object | None:
