@@ -96,8 +96,11 @@ def test_case_page_marks_where_each_pdf_page_begins(kb: KnowledgeBase) -> None:
     body = next(p for p in case_page.note_parts(pdf) if p[0] == "body")
     pieces = case_page.page_pieces(pdf, body[2], body[3])
     assert [p for p, _s, _e in pieces] == [1, 2]
-    for page, start, end in pieces:
-        assert pdf.page_at(start) == page == pdf.page_at(end - 1)
+    for page, start, _end in pieces:
+        assert pdf.page_at(start) == page
+    # Every character of the body is shown, the ones between the pages too.
+    assert pieces[0][1] == body[2] and pieces[-1][2] == body[3]
+    assert all(a[2] == b[1] for a, b in zip(pieces, pieces[1:]))
     labels = {e.iri: e.label for e in kb.entities()}
     html = case_page.note_body_html(pdf, kb.doc_mentions(pdf.id), body[2], body[3], labels, focus_page=2)
     assert '<div class="fn-page">หน้า 1 (page 1)</div>' in html

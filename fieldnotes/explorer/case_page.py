@@ -98,15 +98,18 @@ def _trim(text: str, part: str, author: str | None, start: int, end: int) -> tup
 def page_pieces(doc: Any, start: int, end: int) -> list[tuple[int | None, int, int]]:
     """``[start, end)`` cut at the page breaks of a paged source: ``(page, start, end)``.
 
-    Sources without pages give one piece with page ``None``. The blank lines
-    between two pages belong to neither and are left out.
+    Sources without pages give one piece with page ``None``. What lies between
+    two pages (a blank line, or the space where a paragraph goes on over the
+    page break) stays with the page before, so no character of the note is lost.
     """
     pieces = [
-        (s.page, max(s.start, start), min(s.end, end))
+        [s.page, max(s.start, start), min(s.end, end)]
         for s in sorted(doc.sections, key=lambda s: s.start)
         if s.name == "page" and s.page is not None and s.start < end and s.end > start
     ]
-    return pieces or [(None, start, end)]
+    for here, after in zip(pieces, pieces[1:]):
+        here[2] = after[1]
+    return [(p, a, b) for p, a, b in pieces] or [(None, start, end)]
 
 
 def note_body_html(
