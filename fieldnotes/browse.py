@@ -14,6 +14,7 @@ from typing import Any, Sequence
 import pyoxigraph as ox
 
 from graph.models import Entity, Mention
+from graph.network_top import EDGES_PER_NODE, by_centrality, strongest_edges
 from graph.vocab import ID, doc_iri
 
 __all__ = [
@@ -24,6 +25,7 @@ __all__ = [
     "practice_tree",
     "code_of",
     "network_view",
+    "EDGES_PER_NODE",
 ]
 
 _AREA = str(ID) + "area/"
@@ -226,6 +228,11 @@ def network_view(
 ) -> dict[str, object]:
     """The partner network, filtered, cut to the ``top_n`` actors by PageRank.
 
+    Without filters the view comes from the one precomputed at rebuild
+    (:mod:`graph.network_top`; the same result, without reading the whole
+    network); with a filter, a ``top_n`` it does not cover, or an older graph
+    generation that has none, from the whole network.
+
     Args:
         types: actor kinds to keep (``organisation``, ``network``, ``group``,
             ``person``); ``"actor"`` keeps them all.
@@ -233,10 +240,15 @@ def network_view(
         area: keep actors active in this area (IRI or DOPA code) or an area inside it.
         community: keep one community (as numbered in the network).
     """
+    kinds = {t for t in types if t != "actor"}
+    if not kinds and not practice and not area and community is None:
+        top = kg.network_top()
+        view = top.view(top_n) if top is not None else None
+        if view is not None:
+            return view
     net = kg.network()
     g = net.graph
     iris = list(g.nodes)
-    kinds = {t for t in types if t != "actor"}
     if kinds:
         iris = [v for v in iris if g.nodes[v].get("kind") in kinds]
     if community is not None:
@@ -259,27 +271,11 @@ def network_view(
         }
         iris = _keep(iris, kg, "fn:activeIn", inside)
     # PageRank order without serialising 46,000 nodes first (thaigov corpus).
-    iris.sort(key=lambda v: (-float(g.nodes[v].get("pagerank", 0.0)), str(g.nodes[v].get("label", v)), v))
+    iris = by_centrality(g.nodes, iris)
     if top_n:
         iris = iris[:top_n]
     nodes = [net.node_json(v) for v in iris]
-    return {"nodes": nodes, "edges": _strongest_edges(net, set(iris), per_node=EDGES_PER_NODE)}
-
-
-# Each node keeps its strongest ties: the 150 most central thaigov actors share
-# 7,352 edges among themselves, a hairball no one can read or click; five per
-# node keeps every node connected to what matters most to it (≤ 750 edges).
-EDGES_PER_NODE = 5
-
-
-def _strongest_edges(net: Any, keep: set[str], *, per_node: int) -> list[dict[str, object]]:
-    sub = net.graph.subgraph(keep)
-    chosen: set[tuple[str, str]] = set()
-    for v in sub.nodes:
-        ranked = sorted(sub[v].items(), key=lambda kv: (-int(kv[1].get("weight", 0)), kv[0]))
-        for u, _ in ranked[:per_node]:
-            chosen.add((v, u) if v < u else (u, v))
-    return net.edges_json(chosen)
+    return {"nodes": nodes, "edges": strongest_edges(g.adj, set(iris), per_node=EDGES_PER_NODE)}
 
 
 def _keep(iris: list[str], kg: Any, relation: str, objects: set[str]) -> list[str]:

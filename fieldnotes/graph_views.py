@@ -157,10 +157,16 @@ class GraphViews:
         return self.kg.network().neighbourhood(ref, depth)
 
     def path(self, a: str, b: str) -> list:  # type: ignore[type-arg]
-        """The shortest chain of partners between two actors, with the passages on each edge."""
+        """The shortest chain of partners between two actors, with the passages on each edge.
+
+        The explorer's default pair (IRIs) is answered from the view precomputed
+        at rebuild, without reading the whole network; any other from the network.
+        """
         from graph.queries import path
 
-        return path(self.kg, a, b)
+        kg = self.kg
+        hops = kg.precomputed_path(a, b)
+        return hops if hops is not None else path(kg, a, b)
 
     def sparql(self, query: str, bindings: dict[str, object] | None = None) -> list[dict[str, object]]:
         """Run SPARQL over the graph; user values go in ``bindings``, never into ``query``."""

@@ -11,16 +11,20 @@ from __future__ import annotations
 import os
 from functools import cached_property
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Callable, Iterable, Sequence
 
 from fieldnotes.errors import InputError
 from fieldnotes.graph_views import GraphViews
-from fieldnotes.pipeline import Hooks, IngestReport, ingest_candidates
 from fieldnotes.settings import Settings
 from ingest.models import Chunk, Document
 from ingest.store import Store
-from ingest.walk import iter_files
-from search.models import Hit, SimilarDoc
+
+# The ingest pipeline and the search package (numpy, worker pools: 0.2 s) are
+# imported where they are used, so opening a knowledge base to browse it (the
+# explorer's first page) does not wait for them.
+if TYPE_CHECKING:
+    from fieldnotes.pipeline import Hooks, IngestReport
+    from search.models import Hit, SimilarDoc
 
 __all__ = ["KnowledgeBase"]
 
@@ -71,6 +75,9 @@ class KnowledgeBase(GraphViews):
         Returns:
             What was added, updated, left unchanged, found duplicate or failed.
         """
+        from fieldnotes.pipeline import ingest_candidates
+        from ingest.walk import iter_files
+
         if self.readonly:
             raise InputError("this knowledge base was opened read-only; open it for writing to ingest")
         candidates = list(iter_files(paths))
@@ -119,6 +126,7 @@ class KnowledgeBase(GraphViews):
             return True
 
     def _hooks(self) -> Hooks:
+        from fieldnotes.pipeline import Hooks
         from fieldnotes.prepare import Prepare
         from graph.mentions import put_mentions
         from ingest.parse import parse_file

@@ -6,7 +6,8 @@ of such passages, and the passages are kept as evidence. Optionally
 (``view="all"``) areas and practices join as nodes, linked to the actors active
 in them / working on them.
 
-Computed once per graph rebuild and saved next to the RDF store:
+Computed once per graph rebuild and saved next to the RDF store (the explorer's
+first view is precomputed from it as well: :mod:`graph.network_top`):
 
 - degree (number of partners) and strength (sum of edge weights);
 - betweenness: exact while it fits :data:`BETWEENNESS_BUDGET`, above that
@@ -24,24 +25,31 @@ Example:
 from __future__ import annotations
 
 import difflib
+import gc
 import json
 import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping, Sequence
-
-import networkx as nx
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Sequence
 
 from fieldnotes.errors import InputError, NotFoundError, StoreError
 from graph.mentions import Passage
 from graph.models import Entity
 from graph.names import match_key
-from graph.rdf import Relation
+
+# networkx (~0.2 s to import) is imported where a graph is built or searched, so
+# that importing this module (graph.queries does, for Hop) costs the explorer's
+# first page nothing.
+if TYPE_CHECKING:
+    import networkx as nx
+
+    from graph.rdf import Relation
 
 __all__ = [
     "PartnerNetwork",
     "Hop",
+    "evidence_json",
     "BETWEENNESS_BUDGET",
     "BETWEENNESS_SAMPLES",
     "EVIDENCE_PER_EDGE",
@@ -93,6 +101,14 @@ class Hop:
         }
 
 
+def evidence_json(ref: tuple[str, int], loaded: Mapping[tuple[str, int], Passage]) -> dict[str, object]:
+    """One passage of a hop's evidence: its text when loaded, else its ``doc_id`` and ``index``.
+
+    Also used for the paths precomputed by :mod:`graph.network_top`, so both are alike.
+    """
+    return loaded[ref].to_json() if ref in loaded else {"doc_id": ref[0], "index": ref[1]}
+
+
 class PartnerNetwork:
     """An undirected, weighted networkx graph of entities, with analysis results on the nodes.
 
@@ -122,6 +138,8 @@ class PartnerNetwork:
         Raises:
             InputError: unknown ``view``.
         """
+        import networkx as nx
+
         if view not in ("partners", "all"):
             raise InputError(f"network view {view!r} is not one of partners, all")
         g = nx.Graph()
@@ -144,6 +162,8 @@ class PartnerNetwork:
             budget: betweenness steps allowed (see :data:`BETWEENNESS_BUDGET`).
             seed: seed of the sampling and of Louvain.
         """
+        import networkx as nx
+
         g = self.graph
         n = g.number_of_nodes()
         if n == 0:
@@ -267,6 +287,8 @@ class PartnerNetwork:
         Raises:
             NotFoundError: an actor is unknown, or the two are not connected.
         """
+        import networkx as nx
+
         s, t = self.find(a), self.find(b)
         if s == t:
             return []
@@ -278,19 +300,15 @@ class PartnerNetwork:
                 "connected in the partner network (no chain of shared passages)"
             ) from None
         refs_per_hop = [
-            [tuple(p) for p in self.graph.edges[u, v].get("passages", [])][:max_evidence]
+            [(str(p[0]), int(p[1])) for p in self.graph.edges[u, v].get("passages", [])][:max_evidence]
             for u, v in zip(nodes, nodes[1:])
         ]
-        loaded = passages([r for refs in refs_per_hop for r in refs]) if passages else {}  # type: ignore[misc]
-        hops = []
-        for (u, v), refs in zip(zip(nodes, nodes[1:]), refs_per_hop):
-            ev = tuple(
-                loaded[r].to_json() if r in loaded else {"doc_id": r[0], "index": r[1]}  # type: ignore[index]
-                for r in refs
-            )
-            hops.append(Hop(u, v, self.graph.nodes[u]["label"], self.graph.nodes[v]["label"],
-                            int(self.graph.edges[u, v]["weight"]), ev))
-        return hops
+        loaded = passages([r for refs in refs_per_hop for r in refs]) if passages else {}
+        return [
+            Hop(u, v, self.graph.nodes[u]["label"], self.graph.nodes[v]["label"],
+                int(self.graph.edges[u, v]["weight"]), tuple(evidence_json(r, loaded) for r in refs))
+            for (u, v), refs in zip(zip(nodes, nodes[1:]), refs_per_hop)
+        ]
 
     def neighbourhood(self, ref: str, depth: int = 1, *, limit: int = 200) -> dict[str, object]:
         """The nodes within ``depth`` hops of an actor (strongest ties first), for expand-on-demand.
@@ -342,40 +360,32 @@ class PartnerNetwork:
         Raises:
             StoreError: the file is missing, unreadable or of another format.
         """
+        import networkx as nx
+
+        # Millions of small lists and dicts are created here, none of them garbage:
+        # with the collector on, it rescans them again and again (thaigov, 456,000
+        # edges: 8 s instead of 5 s, loaded machine), so it is paused meanwhile.
+        paused = gc.isenabled()
+        gc.disable()
         try:
             data = json.loads(Path(path).read_text("utf-8"))
             g = nx.Graph(**data["graph"])
             fields = data["node_fields"]
             names = [row[0] for row in data["nodes"]]
             g.add_nodes_from((row[0], dict(zip(fields, row[1:]))) for row in data["nodes"])
-            g.add_edges_from((names[a], names[b], {"weight": w, "kind": k, "passages": p})
-                             for a, b, w, k, p in data["edges"])
+            # Filling the adjacency networkx keeps (node -> neighbour -> the edge's one
+            # attribute dict) directly is twice as fast as add_edges_from, which
+            # merges attribute dicts edge by edge; tests compare it with a built graph.
+            adj = g._adj
+            for a, b, w, k, p in data["edges"]:
+                u, v = names[a], names[b]
+                adj[u][v] = adj[v][u] = {"weight": w, "kind": k, "passages": p}
         except (OSError, ValueError, KeyError, TypeError, IndexError) as exc:
             raise StoreError(f"cannot read the partner network {path} ({exc}); rebuild the graph") from exc
+        finally:
+            if paused:
+                gc.enable()
         return cls(g)
-
-    def write_graphml(self, path: Path) -> Path:
-        """GraphML for Gephi: only str/int/float attributes, never ``None``."""
-        g = nx.Graph()
-        g.graph["betweenness"] = str(self.graph.graph.get("betweenness", "not computed"))
-        for v, d in self.graph.nodes(data=True):
-            g.add_node(v, **{k: _graphml_value(x) for k, x in self.node_json(v).items() if k != "iri"},
-                       aliases=" | ".join(d.get("aliases", [])))
-        for a, b, d in self.graph.edges(data=True):
-            g.add_edge(a, b, weight=int(d["weight"]), evidence_count=int(d["weight"]),
-                       kind=str(d.get("kind", "worksWith")))
-        out = Path(path)
-        out.parent.mkdir(parents=True, exist_ok=True)
-        nx.write_graphml(g, out, encoding="utf-8")
-        return out
-
-
-def _graphml_value(x: Any) -> str | int | float:
-    if isinstance(x, (bool, int)):
-        return int(x)
-    if isinstance(x, float):
-        return x
-    return "" if x is None else str(x)
 
 
 def _atomic_write(path: Path, text: str) -> None:

@@ -122,14 +122,18 @@ def test_search_case_and_network_in_chromium(tmp_path: Path, explorer_home: Path
             _shot(driver, shots, "4_network")
 
             # A real mouse click on the biggest node opens its entity page. The
-            # screenshot resized the window, so let the graph settle, and aim again
-            # if the layout was still moving.
+            # screenshot resized the window, so let the graph settle, hold it
+            # still, and aim again if the node was still off the canvas.
             node = None
             for _attempt in range(3):
                 time.sleep(1.5)
                 driver.switch_to.frame(wait_for(driver, 'iframe[title*="st_link_analysis"]')[0])
                 node = driver.execute_script(
                     "const c=document.getElementById('cy'); const cy=c._cyreg.cy;"
+                    # Lock the nodes first: a force layout still running under load
+                    # would move the node between aiming and clicking (taps still work);
+                    # then bring them all into view.
+                    "cy.nodes().lock(); cy.fit(undefined, 30);"
                     "const n=cy.nodes().max(x => x.width()).ele; const p=n.renderedPosition();"
                     "const r=c.getBoundingClientRect();"
                     "return {name: n.data('name'), dx: p.x - r.width/2, dy: p.y - r.height/2};"

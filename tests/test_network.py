@@ -116,6 +116,12 @@ def test_top_view_and_file_round_trip(seeds, tmp_path: Path) -> None:
     net.save(tmp_path / "n.json")
     back = PartnerNetwork.load(tmp_path / "n.json")
     assert back.to_json() == net.to_json()
+    # load() fills networkx's adjacency itself (faster): the same graph, passages included.
+    import networkx as nx
+
+    assert nx.utils.graphs_equal(back.graph, net.graph)
+    some = next(iter(net.graph.edges(data=True)))
+    assert back.graph.edges[some[0], some[1]]["passages"] == some[2]["passages"]
     both = PartnerNetwork.build(res.entities, rels, view="all")
     kinds = {d["type"] for _, d in both.graph.nodes(data=True)}
     assert kinds == {"actor", "area", "practice"}

@@ -31,6 +31,7 @@ from fieldnotes.explorer.labels import (
     kind_label,
 )
 from graph.models import ENTITY_TYPES
+from graph.network_top import TOP_DEFAULT, TOP_MAX, TOP_STEP, far_from
 
 __all__ = [
     "SIZE_BY",
@@ -282,7 +283,8 @@ def render(kb: Any) -> None:
                             format_func=lambda i: bi("ทุกประเด็น", "all") if i is None else practices[i], key="n_prac")
     area = c3.selectbox(bi("จังหวัด", "Province"), [None, *provinces],
                         format_func=lambda i: bi("ทุกพื้นที่", "all") if i is None else provinces[i], key="n_area")
-    top_n = c4.number_input(bi("แสดงสูงสุด", "Top N"), 10, 400, 150, step=10, key="n_top")
+    # The unfiltered view of every step is precomputed at rebuild (graph.network_top).
+    top_n = c4.number_input(bi("แสดงสูงสุด", "Top N"), TOP_STEP, TOP_MAX, TOP_DEFAULT, step=TOP_STEP, key="n_top")
     d1, d2, d3, d4 = st.columns([2, 2, 2, 2])
     # Community by default: the kinds are few, the communities say who works together.
     colour_by = d1.radio(bi("สีตาม", "Colour by"), list(_COLOUR_BY), format_func=_COLOUR_BY.get,
@@ -330,15 +332,6 @@ def render(kb: Any) -> None:
     _path_finder(kb, net)
 
 
-def _far_from(net: Mapping[str, Any], a: str, keys: Sequence[str]) -> int:
-    """Index of the first actor that is not a direct partner of ``a`` (a path worth showing)."""
-    near = {e["target"] if e["source"] == a else e["source"] for e in net.get("edges", []) if a in (e["source"], e["target"])}
-    for i, k in enumerate(keys):
-        if k != a and k not in near:
-            return i
-    return 1 if len(keys) > 1 and keys[0] == a else 0
-
-
 def _expand(kb: Any, key: str, extra: Mapping[str, Any], iri: str) -> None:
     with guard(bi("ขยาย", "expand")):
         st.session_state[key] = merge_networks(extra, kb.neighbourhood(iri, depth=1))
@@ -355,7 +348,7 @@ def _path_finder(kb: Any, net: Mapping[str, Any]) -> None:
     a = p1.selectbox(bi("จาก", "From"), keys, format_func=actors.get, key="n_pa",
                      index=keys.index(param("a")) if param("a") in keys else 0)
     b = p2.selectbox(bi("ถึง", "To"), keys, format_func=actors.get, key="n_pb",
-                     index=keys.index(param("b")) if param("b") in keys else _far_from(net, a, keys))
+                     index=keys.index(param("b")) if param("b") in keys else far_from(net, a, keys))
     if a == b:
         st.caption(bi("เลือกสองรายที่ต่างกัน", "Pick two different actors"))
         return
