@@ -1,10 +1,11 @@
-"""Data classes of the knowledge graph: mentions found in text and the entities they resolve to."""
+"""Data classes of the knowledge graph: mentions found in text, the entities they resolve
+to, and the answers of :mod:`graph.queries`."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["Mention", "Entity", "ENTITY_TYPES"]
+__all__ = ["Mention", "Entity", "ENTITY_TYPES", "ActorRank", "Related", "MentionHit"]
 
 #: The three entity types and the kinds each may take.
 ENTITY_TYPES: dict[str, tuple[str, ...]] = {
@@ -88,3 +89,56 @@ class Entity:
             "parent": self.parent,
             "code": self.code,
         }
+
+
+@dataclass(frozen=True)
+class ActorRank:
+    """An actor ranked for a theme: how many passages tie it to the theme, and which."""
+
+    iri: str
+    label: str
+    kind: str
+    passages: int
+    themes: tuple[str, ...]
+    evidence: tuple[dict[str, object], ...]
+
+    def to_json(self) -> dict[str, object]:
+        """``{iri, label, kind, passages, themes, evidence: [{source, text, start, end, doc_id}]}``."""
+        return {"iri": self.iri, "label": self.label, "kind": self.kind,
+                "passages": self.passages, "themes": list(self.themes),
+                "evidence": list(self.evidence)}
+
+
+@dataclass(frozen=True)
+class Related:
+    """A theme, area or partner of an actor, with the number of passages that tie them."""
+
+    iri: str
+    label: str
+    type: str
+    kind: str
+    weight: int
+    code: str | None = None
+    discovered: bool = False
+
+    def to_json(self) -> dict[str, object]:
+        """``{iri, label, type, kind, weight, code, discovered}``."""
+        return {"iri": self.iri, "label": self.label, "type": self.type, "kind": self.kind,
+                "weight": self.weight, "code": self.code, "discovered": self.discovered}
+
+
+@dataclass(frozen=True)
+class MentionHit:
+    """One mention of an entity, in place."""
+
+    doc_id: str
+    source: str
+    start: int
+    end: int
+    surface: str
+    passage: dict[str, object] | None
+
+    def to_json(self) -> dict[str, object]:
+        """``{doc_id, source, start, end, surface, passage}``."""
+        return {"doc_id": self.doc_id, "source": self.source, "start": self.start,
+                "end": self.end, "surface": self.surface, "passage": self.passage}

@@ -17,7 +17,6 @@ from __future__ import annotations
 import difflib
 import re
 from collections import defaultdict
-from dataclasses import dataclass
 from typing import Iterable, Sequence
 from urllib.parse import unquote
 
@@ -26,7 +25,8 @@ import pyoxigraph as ox
 from fieldnotes.errors import InputError, NotFoundError
 from graph.kg import KG
 from graph.mentions import passages
-from graph.models import ENTITY_TYPES, Entity
+# The answer types live with the other graph models; importable from here too.
+from graph.models import ENTITY_TYPES, ActorRank, Entity, MentionHit, Related
 from graph.names import match_key
 from graph.network import Hop
 from graph.vocab import ID, doc_iri, relation_iri
@@ -45,59 +45,6 @@ __all__ = [
     "mentions_of_entity",
     "path",
 ]
-
-
-@dataclass(frozen=True)
-class ActorRank:
-    """An actor ranked for a theme: how many passages tie it to the theme, and which."""
-
-    iri: str
-    label: str
-    kind: str
-    passages: int
-    themes: tuple[str, ...]
-    evidence: tuple[dict[str, object], ...]
-
-    def to_json(self) -> dict[str, object]:
-        """``{iri, label, kind, passages, themes, evidence: [{source, text, start, end, doc_id}]}``."""
-        return {"iri": self.iri, "label": self.label, "kind": self.kind,
-                "passages": self.passages, "themes": list(self.themes),
-                "evidence": list(self.evidence)}
-
-
-@dataclass(frozen=True)
-class Related:
-    """A theme, area or partner of an actor, with the number of passages that tie them."""
-
-    iri: str
-    label: str
-    type: str
-    kind: str
-    weight: int
-    code: str | None = None
-    discovered: bool = False
-
-    def to_json(self) -> dict[str, object]:
-        """``{iri, label, type, kind, weight, code, discovered}``."""
-        return {"iri": self.iri, "label": self.label, "type": self.type, "kind": self.kind,
-                "weight": self.weight, "code": self.code, "discovered": self.discovered}
-
-
-@dataclass(frozen=True)
-class MentionHit:
-    """One mention of an entity, in place."""
-
-    doc_id: str
-    source: str
-    start: int
-    end: int
-    surface: str
-    passage: dict[str, object] | None
-
-    def to_json(self) -> dict[str, object]:
-        """``{doc_id, source, start, end, surface, passage}``."""
-        return {"doc_id": self.doc_id, "source": self.source, "start": self.start,
-                "end": self.end, "surface": self.surface, "passage": self.passage}
 
 
 def _values(iris: Iterable[str]) -> str:
