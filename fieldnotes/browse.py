@@ -124,19 +124,26 @@ def docs_mentioning(
 
 
 def linked(kg: Any, iri: str) -> list[tuple[Entity, int]]:
-    """Entities tied to ``iri`` by a relation (works on, active in, works with), strongest first."""
-    rows = kg.sparql(
-        "SELECT ?x ?o ?w WHERE {"
-        " { ?r rdf:subject ?x ; rdf:object ?o ; fn:weight ?w }"
-        " UNION { ?r rdf:object ?x ; rdf:subject ?o ; fn:weight ?w } }",
-        {"x": ox.NamedNode(iri)},
-    )
+    """Entities tied to ``iri`` by a relation (works on, active in, works with), strongest first.
+
+    Read from the ties the rebuild wrote (:mod:`graph.links`); a generation
+    built before that asks the RDF store (seconds for a hub actor at thaigov).
+    """
     table = kg.entity_table()
     weights: dict[str, int] = defaultdict(int)
-    for r in rows:
-        weights[str(r["o"])] += int(r["w"])
+    pairs = kg.links(iri)
+    if pairs is None:
+        rows = kg.sparql(
+            "SELECT ?x ?o ?w WHERE {"
+            " { ?r rdf:subject ?x ; rdf:object ?o ; fn:weight ?w }"
+            " UNION { ?r rdf:object ?x ; rdf:subject ?o ; fn:weight ?w } }",
+            {"x": ox.NamedNode(iri)},
+        )
+        pairs = [(str(r["o"]), int(r["w"])) for r in rows]
+    for other, w in pairs:
+        weights[other] += w
     out = [(table[o], w) for o, w in weights.items() if o in table and o != iri]
-    return sorted(out, key=lambda ew: (-ew[1], ew[0].label))
+    return sorted(out, key=lambda ew: (-ew[1], ew[0].label, ew[0].iri))  # a total order: same answer from either source
 
 
 def area_counts(kg: Any, level: str = "province") -> list[dict[str, object]]:

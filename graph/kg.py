@@ -172,6 +172,13 @@ class KG:
                 raise StoreError(f"cannot read {path} ({exc}); rebuild the graph") from exc
         return self._area_stats
 
+    def links(self, iri: str) -> list[tuple[str, int]] | None:
+        """``[(IRI, passages)]`` tied to ``iri`` by any relation, both ways, from the
+        rebuild's ``links.sqlite``; ``None`` for an older generation without it."""
+        from graph.links import FILE_NAME, read_links
+
+        return read_links(self.path / FILE_NAME, iri)
+
     def network(self) -> PartnerNetwork:
         """The partner network of this generation (loaded once; seconds at 46,000 actors)."""
         if self._network is None:

@@ -1,0 +1,88 @@
+"""Each entity's linked entities and the passages behind each tie, written at rebuild.
+
+The entity page lists what an actor, area or practice is tied to (works on,
+active in, works with), strongest first. Asked of the RDF store, that is a
+union over reified relations: 2.6 s for the most connected actor of the 7,941
+thaigov releases (14,000 ties). The rebuild already holds every relation, so it
+writes their weights, summed per pair and both ways, into a small SQLite file
+of the generation (``links.sqlite``); one indexed lookup then answers it.
+
+Example:
+    >>> write_links(gen / FILE_NAME, relations)                # at rebuild
+    >>> read_links(gen / FILE_NAME, "https://w3id.org/fieldnotes/id/actor/…")
+    [('https://w3id.org/fieldnotes/id/practice/welfare', 12), ...]
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections import defaultdict
+from pathlib import Path
+from typing import TYPE_CHECKING, Iterable
+
+from fieldnotes.errors import StoreError
+
+if TYPE_CHECKING:
+    from graph.rdf import Relation
+
+__all__ = ["FILE_NAME", "write_links", "read_links"]
+
+FILE_NAME = "links.sqlite"
+
+
+def write_links(path: Path, relations: Iterable[Relation]) -> int:
+    """Write the summed weight of every tied pair, both ways; returns the number of rows.
+
+    The file is written beside its final name and renamed into place, so a
+    reader never opens half of it.
+    """
+    weights: dict[tuple[str, str], int] = defaultdict(int)
+    for r in relations:
+        if r.subject != r.object:
+            weights[(r.subject, r.object)] += r.weight
+            weights[(r.object, r.subject)] += r.weight
+    ids: dict[str, int] = {}
+    for a, b in weights:
+        ids.setdefault(a, len(ids))
+        ids.setdefault(b, len(ids))
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.unlink(missing_ok=True)
+    conn = sqlite3.connect(tmp)
+    try:
+        conn.execute("PRAGMA journal_mode = OFF")
+        conn.execute("CREATE TABLE iris(id INTEGER PRIMARY KEY, iri TEXT NOT NULL UNIQUE)")
+        conn.execute("CREATE TABLE links(a INTEGER NOT NULL, b INTEGER NOT NULL, weight INTEGER NOT NULL)")
+        conn.executemany("INSERT INTO iris VALUES (?, ?)", ((i, iri) for iri, i in ids.items()))
+        conn.executemany("INSERT INTO links VALUES (?, ?, ?)",
+                         ((ids[a], ids[b], w) for (a, b), w in weights.items()))
+        conn.execute("CREATE INDEX links_a ON links(a)")
+        conn.commit()
+    finally:
+        conn.close()
+    os.replace(tmp, path)
+    return len(weights)
+
+
+def read_links(path: Path, iri: str) -> list[tuple[str, int]] | None:
+    """``[(IRI, summed weight)]`` of everything tied to ``iri`` (any order), or ``None``
+    when the generation has no links file (built before it existed).
+
+    Raises:
+        StoreError: the file is there but cannot be read.
+    """
+    if not path.exists():
+        return None
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            rows = conn.execute(
+                "SELECT o.iri, l.weight FROM iris s JOIN links l ON l.a = s.id"
+                " JOIN iris o ON o.id = l.b WHERE s.iri = ?",
+                (iri,),
+            ).fetchall()
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:
+        raise StoreError(f"cannot read {path} ({exc}); rebuild the graph") from exc
+    return [(str(o), int(w)) for o, w in rows]

@@ -1,0 +1,70 @@
+"""Each entity's ties written at rebuild (graph/links.py): the same as the RDF store says."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from fieldnotes.browse import linked
+from fieldnotes.errors import StoreError
+from graph.kg import KG
+from graph.links import FILE_NAME, read_links
+
+sys.path.insert(0, str(Path(__file__).parent / "data"))
+from graph_kg_fixtures import build, make_store  # noqa: E402
+
+
+class _NoLinksFile:
+    """A KG of a generation built before links.sqlite: ``linked`` must ask SPARQL."""
+
+    def __init__(self, kg: KG) -> None:
+        self._kg = kg
+
+    def links(self, iri: str) -> None:
+        return None
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._kg, name)
+
+
+@pytest.fixture(scope="module")
+def seeds(tmp_path_factory):
+    """The seed posts with their hand-marked mentions, rebuilt into a graph generation."""
+    home = tmp_path_factory.mktemp("links")
+    store = make_store(home)
+    build(home, store)
+    return home, store
+
+
+def test_every_entity_has_the_ties_the_rdf_store_gives(seeds) -> None:
+    home, store = seeds
+    kg = KG(home, conn=store.conn)
+    assert (kg.path / FILE_NAME).exists()
+    old = _NoLinksFile(kg)
+    checked = 0
+    for iri in kg.entity_table():
+        fast, slow = linked(kg, iri), linked(old, iri)
+        assert [(e.iri, w) for e, w in fast] == [(e.iri, w) for e, w in slow], iri
+        checked += bool(fast)
+    assert checked >= 10, "the seeds should tie at least ten entities to something"
+
+
+def test_ties_are_summed_both_ways_and_strongest_first(seeds) -> None:
+    home, store = seeds
+    kg = KG(home, conn=store.conn)
+    hub = max(kg.entity_table(), key=lambda i: len(kg.links(i) or []))
+    ties = linked(kg, hub)
+    weights = [w for _, w in ties]
+    assert weights == sorted(weights, reverse=True) and weights[0] > 0
+    for other, _ in ties[:5]:  # a tie is seen from both ends, with the same weight
+        back = dict(kg.links(other.iri) or [])
+        assert back[hub] == dict(kg.links(hub) or [])[other.iri]
+
+
+def test_a_generation_without_the_file_reads_none_and_a_broken_one_is_an_error(tmp_path) -> None:
+    assert read_links(tmp_path / FILE_NAME, "x") is None
+    (tmp_path / FILE_NAME).write_bytes(b"not sqlite at all" * 100)
+    with pytest.raises(StoreError, match="rebuild the graph"):
+        read_links(tmp_path / FILE_NAME, "x")
