@@ -116,14 +116,20 @@ class BM25Index:
 
     # -- upkeep ----------------------------------------------------------------------
 
-    def sync(self, conn: sqlite3.Connection, *, save: bool = True) -> str:
-        """Make the snapshot current.
+    def sync(self, conn: sqlite3.Connection) -> str:
+        """Make the snapshot current (rebuilt and saved if it is not).
 
         Returns:
             ``"current"``, ``"loaded"`` (from disk), ``"rebuilt"`` or
             ``"unversioned"`` (a store opened read-only before it had the change
             counter: searches use FTS5).
         """
+        return self._refresh(conn, rebuild_max=None)
+
+    def _refresh(self, conn: sqlite3.Connection, *, rebuild_max: int | None) -> str:
+        """Bring the snapshot in line with ``tokens``: kept, loaded from disk, or
+        rebuilt and saved when the store has at most ``rebuild_max`` passages
+        (``None``: any size). ``"stale"`` when it was too big to rebuild."""
         with self._lock:
             version = terms_version(conn)
             if version is None:
@@ -132,9 +138,10 @@ class BM25Index:
                 return "current"
             if self._load(version):
                 return "loaded"
+            if rebuild_max is not None and self._count(conn) > rebuild_max:
+                return "stale"
             self._rebuild(conn, version)
-            if save:
-                self._save()
+            self._save()
             return "rebuilt"
 
     def _rebuild(self, conn: sqlite3.Connection, version: int) -> None:
@@ -211,16 +218,7 @@ class BM25Index:
         if not words or k <= 0:
             return []
         with self._lock:
-            version = terms_version(conn)
-            fresh = version is not None and version == self._version
-            if not fresh and version is not None:
-                if self._load(version):
-                    fresh = True
-                elif self._count(conn) <= self.inline_max:
-                    self._rebuild(conn, version)
-                    self._save()
-                    fresh = True
-            if not fresh:
+            if self._refresh(conn, rebuild_max=self.inline_max) in ("stale", "unversioned"):
                 self.last_source = "fts5"
                 return bm25_search(conn, query, k)
             self.last_source = "memory"

@@ -13,20 +13,7 @@ from graph.kg import KG
 from graph.links import FILE_NAME, read_links
 
 sys.path.insert(0, str(Path(__file__).parent / "data"))
-from graph_kg_fixtures import build, make_store  # noqa: E402
-
-
-class _NoLinksFile:
-    """A KG of a generation built before links.sqlite: ``linked`` must ask SPARQL."""
-
-    def __init__(self, kg: KG) -> None:
-        self._kg = kg
-
-    def links(self, iri: str) -> None:
-        return None
-
-    def __getattr__(self, name: str) -> object:
-        return getattr(self._kg, name)
+from graph_kg_fixtures import OlderGeneration, build, make_store  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -42,7 +29,7 @@ def test_every_entity_has_the_ties_the_rdf_store_gives(seeds) -> None:
     home, store = seeds
     kg = KG(home, conn=store.conn)
     assert (kg.path / FILE_NAME).exists()
-    old = _NoLinksFile(kg)
+    old = OlderGeneration(kg, "links")  # linked() must then ask SPARQL
     checked = 0
     for iri in kg.entity_table():
         fast, slow = linked(kg, iri), linked(old, iri)

@@ -34,20 +34,12 @@ from graph.queries import path as full_path
 from tests.test_explorer_kit import copy_home, explorer_home, make_kb  # noqa: F401 - fixture
 
 sys.path.insert(0, str(Path(__file__).parent / "data"))
-from graph_kg_fixtures import build, make_store  # noqa: E402
+from graph_kg_fixtures import OlderGeneration, build, make_store  # noqa: E402
 
 
-class _WholeNetwork:
-    """A KG that pretends to have no precomputed view: what an old generation gives."""
-
-    def __init__(self, kg: KG) -> None:
-        self._kg = kg
-
-    def network_top(self) -> None:
-        return None
-
-    def __getattr__(self, name: str) -> object:
-        return getattr(self._kg, name)
+def _whole_network(kg: KG) -> OlderGeneration:
+    """A KG that has no precomputed view: what an old generation gives."""
+    return OlderGeneration(kg, "network_top")
 
 
 @pytest.fixture(scope="module")
@@ -67,7 +59,7 @@ def test_rebuild_writes_the_first_view(seeds) -> None:
     data = json.loads((kg.path / FILE_NAME).read_text("utf-8"))
     net = kg.network()
     assert data["total"] == net.graph.number_of_nodes() > 10
-    assert [n["iri"] for n in data["nodes"]] == [n["iri"] for n in network_view(_WholeNetwork(kg), top_n=None)["nodes"]]
+    assert [n["iri"] for n in data["nodes"]] == [n["iri"] for n in network_view(_whole_network(kg), top_n=None)["nodes"]]
     assert "network_top" in kg.meta["seconds"]
     # Every tie among the kept actors is there once, with its weight.
     pairs = {frozenset((data["nodes"][i]["iri"], data["nodes"][j]["iri"])): w for i, j, w, _k in data["edges"]}
@@ -76,7 +68,7 @@ def test_rebuild_writes_the_first_view(seeds) -> None:
 
 def test_unfiltered_view_is_the_whole_networks_without_reading_it(seeds) -> None:
     home, store, kg = seeds
-    whole = _WholeNetwork(kg)
+    whole = _whole_network(kg)
     quick = _fresh(home, store)
     for top_n in (None, 1, 2, 5, 10, 20, 150, TOP_MAX):
         assert network_view(quick, top_n=top_n) == network_view(whole, top_n=top_n), top_n
@@ -115,7 +107,7 @@ def test_partial_view_covers_only_its_top(seeds) -> None:
     home, store, kg = seeds
     net = kg.network()
     top = NetworkTop(build_top(net, top=6, step=1))
-    whole = _WholeNetwork(kg)
+    whole = _whole_network(kg)
     for n in range(1, 7):
         assert top.view(n) == network_view(whole, top_n=n)
     assert top.view(7) is None and top.view(None) is None and not top.covers(0)
@@ -208,7 +200,7 @@ def test_explorer_first_view_and_path_on_the_ingested_seeds(explorer_home: Path)
         a, b = default_pair(view)  # type: ignore[misc]
         hops = kb.path(a, b)
         assert kb.kg._network is None, "the default page must not read network.json"
-        assert view == network_view(_WholeNetwork(kb.kg), top_n=150)
+        assert view == network_view(_whole_network(kb.kg), top_n=150)
         assert hops == full_path(kb.kg, a, b)
     finally:
         kb.close()
