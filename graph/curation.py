@@ -40,14 +40,13 @@ Example:
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Mapping
 
 from fieldnotes.errors import InputError
+from graph.files import write_text_atomic
 from graph.models import ENTITY_TYPES
 
 __all__ = ["CurationError", "CurationAction", "Curation", "OPS", "FILE_NAME"]
@@ -230,18 +229,6 @@ class Curation:
         target = Path(path) if path is not None else self.path
         if target is None:
             raise CurationError("no path to save the curation to: pass save(path)")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        text = json.dumps(self.to_json(), ensure_ascii=False, indent=2) + "\n"
-        fd, tmp = tempfile.mkstemp(prefix=".curation-", suffix=".tmp", dir=target.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                fh.write(text)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.chmod(tmp, 0o644)  # mkstemp makes it private; others may read the corrections
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_text_atomic(target, json.dumps(self.to_json(), ensure_ascii=False, indent=2) + "\n")
         self.path = target
         return target

@@ -16,6 +16,8 @@ first view is precomputed from it as well: :mod:`graph.network_top`):
 - communities: Louvain (``networkx.community.louvain_communities``, fixed seed),
   numbered by size, largest first.
 
+The file format (save/load) is in :mod:`graph.network_file`.
+
 Example:
     >>> net = PartnerNetwork.build(entities, relations)
     >>> net.analyse()
@@ -25,19 +27,16 @@ Example:
 from __future__ import annotations
 
 import difflib
-import gc
-import json
-import os
-import tempfile
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Callable, Iterable, Mapping, Sequence
 
-from fieldnotes.errors import InputError, NotFoundError, StoreError
+from fieldnotes.errors import InputError, NotFoundError
+from graph.files import collector_paused  # re-exported: graph.kg imports it from here
 from graph.mentions import Passage
 from graph.models import Entity
 from graph.names import match_key
+from graph.network_file import read_network, write_network
 
 # networkx (~0.2 s to import) is imported where a graph is built or searched, so
 # that importing this module (graph.queries does, for Hop) costs the explorer's
@@ -70,12 +69,6 @@ BETWEENNESS_SAMPLES = (16, 500)
 EVIDENCE_PER_EDGE = 20
 #: Seed of every randomised step (Louvain, sampled betweenness), for repeatable output.
 SEED = 42
-
-_NODE_FIELDS = ["label", "type", "kind", "mentions", "aliases", "degree", "strength", "betweenness",
-                "pagerank", "community"]
-_NODE_DEFAULTS: dict[str, Any] = {"label": "", "type": "actor", "kind": "", "mentions": 0, "aliases": [],
-                                  "degree": 0, "strength": 0, "betweenness": 0.0, "pagerank": 0.0,
-                                  "community": -1}
 
 PassageLoader = Callable[[Sequence[tuple[str, int]]], Mapping[tuple[str, int], Passage]]
 
@@ -343,17 +336,10 @@ class PartnerNetwork:
     def save(self, path: Path) -> None:
         """Write the network (analysis and evidence included) as compact JSON, atomically.
 
-        Nodes and edges are rows rather than node-link objects: at corpus scale
-        (300,000 edges) this is about half the size and twice as fast to read.
+        The layout is :mod:`graph.network_file`'s: rows rather than node-link
+        objects, half the size and twice as fast to read at corpus scale.
         """
-        g = self.graph
-        index = {v: i for i, v in enumerate(g.nodes)}
-        nodes = [[v, *(d.get(k, _NODE_DEFAULTS[k]) for k in _NODE_FIELDS)] for v, d in g.nodes(data=True)]
-        edges = [[index[a], index[b], int(d["weight"]), d.get("kind", "worksWith"), d.get("passages", [])]
-                 for a, b, d in g.edges(data=True)]
-        data = {"format": "fieldnotes-network/1", "graph": dict(g.graph), "node_fields": _NODE_FIELDS,
-                "nodes": nodes, "edges": edges}
-        _atomic_write(Path(path), json.dumps(data, ensure_ascii=False, separators=(",", ":")))
+        write_network(self.graph, Path(path))
 
     @classmethod
     def load(cls, path: Path) -> PartnerNetwork:
@@ -362,54 +348,4 @@ class PartnerNetwork:
         Raises:
             StoreError: the file is missing, unreadable or of another format.
         """
-        import networkx as nx
-
-        # Millions of small lists and dicts are made here, none of them garbage
-        # (thaigov, 456,000 edges: 8 s instead of 5 s with the collector on).
-        with collector_paused():
-            try:
-                data = json.loads(Path(path).read_text("utf-8"))
-                g = nx.Graph(**data["graph"])
-                fields = data["node_fields"]
-                names = [row[0] for row in data["nodes"]]
-                g.add_nodes_from((row[0], dict(zip(fields, row[1:]))) for row in data["nodes"])
-                # Filling the adjacency networkx keeps (node -> neighbour -> the edge's one
-                # attribute dict) directly is twice as fast as add_edges_from, which
-                # merges attribute dicts edge by edge; tests compare it with a built graph.
-                adj = g._adj
-                for a, b, w, k, p in data["edges"]:
-                    u, v = names[a], names[b]
-                    adj[u][v] = adj[v][u] = {"weight": w, "kind": k, "passages": p}
-            except (OSError, ValueError, KeyError, TypeError, IndexError) as exc:
-                raise StoreError(f"cannot read the partner network {path} ({exc}); rebuild the graph") from exc
-        return cls(g)
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Pause the garbage collector while a big file becomes objects.
-
-    Loading a saved network or entity table makes millions of small lists and
-    dicts, none of them garbage; with the collector on, it rescans them again
-    and again. It is switched back on after, if it was on before.
-    """
-    paused = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if paused:
-            gc.enable()
-
-
-def _atomic_write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}-", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.chmod(tmp, 0o644)  # mkstemp makes it private; it is a plain data file
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+        return cls(read_network(path))

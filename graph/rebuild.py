@@ -30,7 +30,6 @@ import json
 import os
 import shutil
 import sqlite3
-import tempfile
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -44,6 +43,7 @@ from fieldnotes.errors import FieldnotesError, StoreError
 from graph.area_stats import FILE_NAME as AREA_STATS, area_stats
 from graph.curation import FILE_NAME, Curation
 from graph.discovery import as_concept, theme_passages, themes_for
+from graph.files import write_text_atomic
 from graph.mentions import iter_mentions
 from graph.models import Entity
 from graph.network import PartnerNetwork
@@ -276,7 +276,7 @@ def _rebuild(
         seconds["network"] = _tick(t)
         t = time.perf_counter()
         # The explorer's first Network view, so it need not read network.json (seconds).
-        _write_atomic(gen / NETWORK_TOP, json.dumps(build_top(net), ensure_ascii=False, separators=(",", ":")))
+        write_text_atomic(gen / NETWORK_TOP, json.dumps(build_top(net), ensure_ascii=False, separators=(",", ":")))
         seconds["network_top"] = _tick(t)
         t = time.perf_counter()
         # Each entity's ties for its page: one lookup instead of a SPARQL union.
@@ -285,10 +285,10 @@ def _rebuild(
         # CPU time of the whole process (Oxigraph's loader threads included): on
         # a shared machine it says what wall time an idle one would take.
         seconds["cpu_after_read"] = time.process_time() - cpu0
-        _write_atomic(gen / "entities.json", json.dumps(
+        write_text_atomic(gen / "entities.json", json.dumps(
             [_entity_json(e) for e in res.entities], ensure_ascii=False, separators=(",", ":")))
         stats = area_stats(res.entities, ((r.subject, r.object) for r in relations if r.kind == "activeIn"))
-        _write_atomic(gen / AREA_STATS, json.dumps(stats, ensure_ascii=False, separators=(",", ":")))
+        write_text_atomic(gen / AREA_STATS, json.dumps(stats, ensure_ascii=False, separators=(",", ":")))
         report = BuildReport(
             generation=gen.name,
             documents=len({m.doc_id for m in rows}),
@@ -310,7 +310,7 @@ def _rebuild(
     except BaseException:
         shutil.rmtree(gen, ignore_errors=True)
         raise
-    _write_atomic(root / CURRENT, gen.name)
+    write_text_atomic(root / CURRENT, gen.name)
     _prune(root, gen.name, keep)
     return report
 
@@ -378,16 +378,6 @@ class _lock:
     def __exit__(self, *exc: object) -> None:
         fcntl.flock(self.fh, fcntl.LOCK_UN)
         self.fh.close()
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(text)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.chmod(tmp, 0o644)  # mkstemp makes it private; it is a plain data file
-    os.replace(tmp, path)
 
 
 def _prune(root: Path, current: str, keep: int) -> None:
