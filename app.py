@@ -1,9 +1,12 @@
 """fieldnotes explorer: ``streamlit run app.py`` (after ``fieldnotes ingest corpus/``).
 
 Thin on purpose: it opens the knowledge base once (``st.cache_resource``),
-lists the pages and hands each one the knowledge base. The page logic lives in
-``fieldnotes/explorer/``. The home folder is ``FIELDNOTES_HOME`` (default
-``./.fieldnotes``), or ``streamlit run app.py -- --home PATH``.
+lists the pages and hands each one the knowledge base; after the first page
+is drawn it loads the search model and indexes in the background
+(:mod:`fieldnotes.explorer.warm`; off with ``FIELDNOTES_WARM_START=0``). The
+page logic lives in ``fieldnotes/explorer/``. The home folder is
+``FIELDNOTES_HOME`` (default ``./.fieldnotes``), or
+``streamlit run app.py -- --home PATH``.
 
 A page can also be opened at the root with ``?page=<key>`` (``search``,
 ``case``, ``network``, ``themes``, ``areas``, ``entity``, ``upload``), which is
@@ -21,6 +24,8 @@ import streamlit as st
 
 from fieldnotes.explorer.common import guard, inject_css, register_pages
 from fieldnotes.explorer.labels import PAGE_TITLES, bi
+from fieldnotes.explorer.warm import page_running
+from fieldnotes.explorer.warm import start as start_warmup
 
 __all__ = ["load_kb", "main"]
 
@@ -59,8 +64,11 @@ def _page(key: str) -> Callable[[], None]:
         with guard(bi("เปิดคลังความรู้", "opening the knowledge base")):
             kb = load_kb(_home_arg())
         if kb is not None:
-            with guard(PAGE_TITLES[key]):
+            with page_running(), guard(PAGE_TITLES[key]):
                 importlib.import_module(_MODULES[key]).render(kb)
+            # After the page is drawn, never before: the first search's model and
+            # indexes load in a background thread while the page is being read.
+            start_warmup(kb)
 
     run.__name__ = f"page_{key}"
     return run

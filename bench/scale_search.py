@@ -12,7 +12,8 @@ Two measurements, written to ``bench/results/scale_search.json``:
    e.g. the thaigov corpus ingested by ``bench.speed --keep``) padded with
    copies of its documents up to the target, with e5-like vectors and
    sparse rows stored as ``e5-small``; then ``SearchEngine.search`` p50/p95 per mode (the real
-   e5-small query embedding included) and ``SearchEngine.similar`` p50/p95.
+   e5-small query embedding included) for passage cuts of 6–12 words and for
+   the practice scheme's Thai and English names, and ``SearchEngine.similar`` p50/p95.
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import shutil
 import sqlite3
 import tempfile
 import time
@@ -123,7 +123,7 @@ def pad_store(src: Path, dst: Path, target: int, base: np.ndarray) -> Store:
                 rowids = store.put_document(replace(doc, id=new_id, source=f"{doc.source}#copy{copy}"),
                                             [replace(c, doc_id=new_id) for c in chunks])
                 terms = [r[0] for r in conn.execute(
-                    f"SELECT terms FROM tokens WHERE chunk_id IN (SELECT id FROM chunks WHERE doc_id = ?) ORDER BY chunk_id",
+                    "SELECT terms FROM tokens WHERE chunk_id IN (SELECT id FROM chunks WHERE doc_id = ?) ORDER BY chunk_id",
                     (doc_id,))]
                 store.put_terms(list(zip(rowids, [t.split() for t in terms])))
             n += len(chunks)
@@ -181,6 +181,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         result["index_kind"] = engine.index.kind
         queries = sample_queries(store, args.queries)
         result["query"] = query_latency(store, engine, queries)
+        # What facilitators type: a practice's name, Thai or English (the scheme's prefLabels).
+        from graph.practices import load_scheme
+
+        concepts = list(load_scheme().concepts.values())
+        result["query_practice_names"] = {
+            lang: query_latency(store, engine, [getattr(c, attr) for c in concepts])
+            for lang, attr in (("th", "label"), ("en", "label_en"))
+        }
         result["similar"] = similar_latency(store, engine, n=args.queries)
         store.close()
     RESULTS.parent.mkdir(parents=True, exist_ok=True)

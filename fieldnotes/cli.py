@@ -221,6 +221,9 @@ def _cmd_search(args: argparse.Namespace, settings: Settings) -> int:
             where = types[h.doc_id] + (f" p.{h.page}" if h.page else "")
             passage = " ".join(h.text.split())
             rows.append(f"{i:2}. {h.score:.4f}  {h.title}  [{h.source}, {where}]\n    {passage[:300]}")
+        added = kb.expansion(args.query).terms if (args.mode or settings.search_mode) != "dense" else ()
+        if added:  # last, so the first line is still the best passage
+            rows.append(f"(also searched, from the practice scheme: {', '.join(added)})")
         return "\n".join(rows)
 
     _emit(args, [h.to_json() for h in hits], text)

@@ -9,7 +9,7 @@ Example:
 from __future__ import annotations
 
 import os
-from functools import cached_property
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Sequence
 
@@ -57,6 +57,8 @@ class KnowledgeBase(GraphViews):
             with self.store.transaction() as conn:
                 install_schema(conn)
         self._kg = None
+        self._search_engine = None
+        self._engine_lock = threading.Lock()
 
     # -- ingest ----------------------------------------------------------------------
 
@@ -154,14 +156,23 @@ class KnowledgeBase(GraphViews):
 
     # -- search ----------------------------------------------------------------------
 
-    @cached_property
+    @property
     def search_engine(self):  # type: ignore[no-untyped-def]
-        """The search side of this home folder (:class:`search.engine.SearchEngine`)."""
-        from search.engine import SearchEngine
+        """The search side of this home folder (:class:`search.engine.SearchEngine`),
+        made on first use, once even when threads ask at once (the explorer's
+        warm-up and a page's first search; ``cached_property`` is not locked
+        from Python 3.12 on, and the engine it threw away could be the loaded one)."""
+        engine = self._search_engine
+        if engine is None:
+            from search.engine import SearchEngine
 
-        return SearchEngine.open(
-            self.store.conn, self.home, self.settings, readonly=self.readonly
-        )
+            with self._engine_lock:
+                if self._search_engine is None:
+                    self._search_engine = SearchEngine.open(
+                        self.store.conn, self.home, self.settings, readonly=self.readonly
+                    )
+                engine = self._search_engine
+        return engine
 
     def search(
         self,
@@ -198,6 +209,12 @@ class KnowledgeBase(GraphViews):
             self.store.conn, query, k=max(k * 20, 200), mode=mode
         )
         return [h for h in wide if h.doc_id in allowed][:k]
+
+    def expansion(self, query: str):  # type: ignore[no-untyped-def]
+        """The practices ``query`` names and the Thai labels its BM25 ranking adds
+        (:class:`graph.expansion.Expansion`), e.g. ``"community bank"`` → ธนาคารชุมชน,
+        สถาบันการเงินชุมชน, … Empty when ``Settings.query_expansion`` is off."""
+        return self.search_engine.expansion(query)
 
     def similar(self, doc_ref: str, k: int = 5) -> list[SimilarDoc]:
         """The notes most similar to a note (by id or source path), itself excluded.

@@ -52,6 +52,10 @@ class Settings:
             ``rrf`` (weighted reciprocal-rank fusion). See
             ``bench/results/search.md``.
         rrf_k: the constant ``k`` of reciprocal-rank fusion.
+        query_expansion: add the Thai labels of practices a query names in
+            English (or as KM, OTOP) to its BM25 terms (``graph.expansion``):
+            "community bank" also searches ธนาคารชุมชน and สถาบันการเงินชุมชน.
+            Off: ``FIELDNOTES_QUERY_EXPANSION=0``.
         exact_index_max: up to this many vectors FAISS searches exactly; above
             it an approximate (HNSW) index is built.
         threads: CPU threads for embedding; 0 lets the engine choose.
@@ -60,6 +64,10 @@ class Settings:
             or more, else 1 (in process). Measured on the thaigov corpus:
             see ``bench/results/scale.json``.
         upload_max_mb: size limit of one file uploaded in the explorer.
+        warm_start: once the explorer's first page is shown, load what the
+            first search needs (model, FAISS index, BM25 snapshot, entity
+            index) in a background thread. Off: ``FIELDNOTES_WARM_START=0``
+            (they load on first use).
     """
 
     home: Path = field(default_factory=lambda: Path(".fieldnotes"))
@@ -72,10 +80,12 @@ class Settings:
     hybrid_weight_sparse: float = 0.4
     hybrid_fusion: str = "zscore"
     rrf_k: int = 60
+    query_expansion: bool = True
     exact_index_max: int = 100_000
     threads: int = 0
     workers: int = 0
     upload_max_mb: float = 10.0
+    warm_start: bool = True
 
     def __post_init__(self) -> None:
         if self.search_mode not in ("hybrid", "bm25", "dense"):
@@ -130,8 +140,20 @@ class Settings:
         return dataclasses.replace(self, **changes)
 
 
+_TRUE = frozenset({"1", "true", "yes", "on"})
+_FALSE = frozenset({"0", "false", "no", "off"})
+
+
 def _convert(name: str, type_name: Any, raw: str) -> Any:
     kind = str(type_name)
+    if kind == "bool":
+        flag = raw.strip().lower()
+        if flag in _TRUE or flag in _FALSE:
+            return flag in _TRUE
+        raise ConfigError(
+            f"environment variable FIELDNOTES_{name.upper()}={raw!r} is not a yes/no value; "
+            "use 1 or 0 (also true/false, yes/no, on/off)"
+        )
     try:
         if "Path" in kind:
             return Path(raw)

@@ -184,9 +184,22 @@ class Tokenizer:
 
 
 @lru_cache(maxsize=1)
-def default_tokenizer() -> Tokenizer:
-    """The shared tokeniser (built once per process)."""
+def _default_tokenizer() -> Tokenizer:
     return Tokenizer()
+
+
+# lru_cache alone lets two threads that ask at once both build the tokeniser
+# (0.7 s of CPU each): the explorer's warm-up thread and a page's first search do.
+_DEFAULT_LOCK = threading.RLock()
+
+
+def default_tokenizer() -> Tokenizer:
+    """The shared tokeniser, built once per process even when threads ask at once."""
+    with _DEFAULT_LOCK:
+        return _default_tokenizer()
+
+
+default_tokenizer.cache_clear = _default_tokenizer.cache_clear  # type: ignore[attr-defined]
 
 
 def tokenize(text: str) -> list[str]:

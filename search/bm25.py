@@ -20,6 +20,7 @@ Example:
 from __future__ import annotations
 
 import sqlite3
+from typing import Sequence
 
 from fieldnotes.errors import InputError, StoreError
 
@@ -28,6 +29,7 @@ __all__ = [
     "FTS_TOKENIZER",
     "ensure_bm25",
     "query_terms",
+    "phrase_terms",
     "QUESTION_WORDS",
     "match_expression",
     "bm25_search",
@@ -104,6 +106,33 @@ def query_terms(query: str) -> list[str]:
     return list(dict.fromkeys(found))
 
 
+def phrase_terms(phrases: Sequence[str]) -> list[str]:
+    """Index terms of whole phrases (e.g. a practice's Thai labels), one per phrase.
+
+    A phrase that the tokeniser splits comes back as its terms joined by a
+    space, which both BM25 engines match whole: FTS5 as a phrase, the
+    in-memory snapshot as "every piece in the passage". Stopwords are dropped
+    as at indexing, so the pieces stay adjacent in the index.
+
+    Example:
+        >>> phrase_terms(["กองทุนเงินล้าน", "ธนาคารหมู่บ้าน"])
+        ['กองทุน เงิน ล้าน', 'ธนาคารหมู่บ้าน']
+    """
+    from ingest.tokens import terms
+
+    out = (" ".join(terms(p)) for p in phrases if isinstance(p, str) and p.strip())
+    return list(dict.fromkeys(w for w in out if w))
+
+
+def lexical_terms(query: str, phrases: Sequence[str] = ()) -> list[str]:
+    """The query's own terms, then those of extra phrases, each once.
+
+    Raises:
+        InputError: the query is empty.
+    """
+    return list(dict.fromkeys([*query_terms(query), *phrase_terms(phrases)]))
+
+
 def match_expression(words: list[str]) -> str:
     """An FTS5 MATCH expression: every term quoted (so it is never syntax), joined by OR.
 
@@ -114,16 +143,19 @@ def match_expression(words: list[str]) -> str:
     return " OR ".join('"' + w.replace('"', '""') + '"' for w in words if w)
 
 
-def bm25_search(conn: sqlite3.Connection, query: str, k: int) -> list[tuple[int, float]]:
+def bm25_search(
+    conn: sqlite3.Connection, query: str, k: int, *, phrases: Sequence[str] = ()
+) -> list[tuple[int, float]]:
     """Chunks ranked by BM25 for ``query``: ``(chunk row id, score)``, best first.
 
     The score is ``-bm25()`` (FTS5 returns lower-is-better); any chunk holding
-    at least one query term is a candidate (OR semantics).
+    at least one query term is a candidate (OR semantics). ``phrases`` are
+    searched too, each as a whole (:func:`phrase_terms`).
 
     Raises:
         InputError: the query is empty.
     """
-    words = query_terms(query)
+    words = lexical_terms(query, phrases)
     if not words or k <= 0:
         return []
     expr = match_expression(words)

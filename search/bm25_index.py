@@ -44,10 +44,11 @@ import sqlite3
 import threading
 import time
 from pathlib import Path
+from typing import Sequence
 
 import numpy as np
 
-from search.bm25 import bm25_search, query_terms
+from search.bm25 import bm25_search, lexical_terms
 from search.vectors import sql_statements
 
 __all__ = ["BM25_LOG_SCHEMA", "ensure_bm25_log", "terms_version", "BM25Index", "INLINE_MAX", "K1", "B"]
@@ -207,20 +208,22 @@ class BM25Index:
 
     # -- queries ---------------------------------------------------------------------
 
-    def search(self, conn: sqlite3.Connection, query: str, k: int) -> list[tuple[int, float]]:
+    def search(
+        self, conn: sqlite3.Connection, query: str, k: int, *, phrases: Sequence[str] = ()
+    ) -> list[tuple[int, float]]:
         """Passages ranked by BM25: ``(chunk row id, score)``, best first; like
-        :func:`search.bm25.bm25_search`, whose scores it reproduces.
+        :func:`search.bm25.bm25_search` (same ``phrases``), whose scores it reproduces.
 
         Raises:
             InputError: the query is empty.
         """
-        words = query_terms(query)
+        words = lexical_terms(query, phrases)
         if not words or k <= 0:
             return []
         with self._lock:
             if self._refresh(conn, rebuild_max=self.inline_max) in ("stale", "unversioned"):
                 self.last_source = "fts5"
-                return bm25_search(conn, query, k)
+                return bm25_search(conn, query, k, phrases=phrases)
             self.last_source = "memory"
             model, ids = self._model, self._ids
         if model is None:

@@ -247,7 +247,18 @@ class SearchEngine:
             sparse=self.sparse if use_sparse else None,
             weight_sparse=self.settings.hybrid_weight_sparse,
             terms=self.terms,
+            phrases=self.expansion(query).terms if mode != "dense" else (),
         )
+
+    def expansion(self, query: str):  # type: ignore[no-untyped-def]
+        """What :meth:`search` adds to the query's BM25 terms
+        (:class:`graph.expansion.Expansion`; empty when ``Settings.query_expansion``
+        is off or the query names no practice)."""
+        from graph.expansion import Expansion, expand_query
+
+        if not self.settings.query_expansion:
+            return Expansion()
+        return expand_query(query)
 
     def similar(self, conn: sqlite3.Connection, doc_id: str, *, k: int = 5) -> list[SimilarDoc]:
         """The documents nearest to ``doc_id``, itself and its duplicates excluded."""

@@ -143,6 +143,10 @@ class SparseIndex:
     def search(self, conn: sqlite3.Connection, query: SparseRow, k: int) -> list[tuple[int, float]]:
         """Chunks with the highest dot product with ``query``: ``(chunk row id, score)``."""
         self.sync(conn)
+        return self.nearest(query, k)
+
+    def nearest(self, query: SparseRow, k: int) -> list[tuple[int, float]]:
+        """:meth:`search` without the sync (no connection needed, any thread)."""
         with self._lock:
             if self._csc is None or not len(self._ids) or k <= 0:
                 return []

@@ -9,10 +9,12 @@ keep three counters (``vector_log``: added, removed, changed) so that telling
 whether the cache is current costs one tiny query, not a scan.
 
 Up to ``exact_max`` vectors the index is exact (``IndexFlatIP`` on normalised
-vectors = cosine); above it, HNSW. At 50,000 real chunk vectors exact search
-takes about 4 ms a query on 2 cores, so the exact index is kept up to
-100,000 (``Settings.exact_index_max``; measurements in
-``bench/results/scale_search.json``).
+vectors = cosine); above it, HNSW. Exact search at 50,000 e5-like vectors
+takes about 11 ms a query with the one OpenMP thread queries use (HNSW: under
+1 ms at recall@10 0.995), but FAISS cannot remove vectors from an HNSW graph,
+so every replaced or deleted note would cost a rebuild (13 s at 50,000). The
+exact index is therefore kept up to 100,000 (``Settings.exact_index_max``;
+measurements in ``bench/results/scale_search.json``).
 """
 
 from __future__ import annotations
@@ -369,6 +371,12 @@ class VectorIndex:
     def search(self, conn: sqlite3.Connection, query: np.ndarray, k: int) -> list[tuple[int, float]]:
         """Nearest chunks to a query vector: ``(chunk row id, cosine)``, best first."""
         self.sync(conn)
+        return self.nearest(query, k)
+
+    def nearest(self, query: np.ndarray, k: int) -> list[tuple[int, float]]:
+        """:meth:`search` without the sync: the index as it is, no connection
+        needed, so another thread may call it (hybrid search does, right after
+        the query is embedded there)."""
         with self._lock:
             if self._index is None or self._index.ntotal == 0 or k <= 0:
                 return []

@@ -142,3 +142,19 @@ def test_empty_store_and_empty_query(tmp_path):
     with pytest.raises(InputError, match="empty"):
         index.search(store.conn, "  ", 5)
     store.close()
+
+
+def test_phrases_match_whole_in_both_engines(seeded, tmp_path):
+    store, _, _ = seeded
+    index = BM25Index(tmp_path)
+    index.sync(store.conn)
+    # An English query has no Thai terms; the phrases (a practice's Thai labels,
+    # split by the tokeniser) are then the whole BM25 query.
+    phrases = ["สถาบันการเงินระดับตำบล", "สถาบันการเงินของชุมชน"]
+    got = index.search(store.conn, "community bank", 20, phrases=phrases)
+    want = bm25_search(store.conn, "community bank", 20, phrases=phrases)
+    assert got and {r for r, _ in got} == {r for r, _ in want}
+    texts = [store.conn.execute("SELECT text FROM chunks WHERE id = ?", (r,)).fetchone()[0] for r, _ in got]
+    # "สถาบันการเงิน ของ ชุมชน": every piece, not any passage with "ชุมชน".
+    assert all("สถาบันการเงิน" in t for t in texts)
+    assert index.search(store.conn, "community bank", 20) == []

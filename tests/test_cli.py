@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from fieldnotes.cli import main
+from tests.conftest import fast_model
 
 BOILERPLATE = ("พบปัญหาการใช้งาน", "ClassStart", "ความเห็น (", "IP: xxx", "หมายเลขบันทึก")
 
@@ -100,3 +101,23 @@ def test_errors_name_the_problem_and_the_fix(
     assert code == 2 and "fieldnotes ingest" in err
     code, _, err = run(capsys, "ingest", str(tmp_path / "missing"), "--home", str(tmp_path / "h"))
     assert code == 1
+
+
+def test_search_says_what_the_practice_scheme_added_and_keeps_its_json_shape(
+    capsys: pytest.CaptureFixture[str], home: str, corpus_dir: Path
+) -> None:
+    assert run(capsys, "ingest", str(corpus_dir), "--home", home, "--model", fast_model())[0] == 0
+    query = "village fund network became a community bank"
+    code, out, _ = run(capsys, "--home", home, "search", query, "--k", "3", "--model", fast_model())
+    assert code == 0
+    lines = out.splitlines()
+    assert "004_83f24860210c5b0e" in lines[0]
+    assert lines[-1].startswith("(also searched, from the practice scheme: ") and "สถาบันการเงินชุมชน" in lines[-1]
+    code, out, _ = run(capsys, "--home", home, "search", query, "--k", "3", "--json",
+                       "--model", fast_model())
+    hits = json.loads(out)  # the JSON is unchanged: a list of hits, nothing else
+    assert hits and all(set(h) >= {"doc_id", "source", "title", "chunk_id", "start", "end",
+                                   "score", "text"} for h in hits)
+    assert hits[0]["source"].endswith("004_83f24860210c5b0e.txt")
+    code, out, _ = run(capsys, "--home", home, "search", query, "--mode", "dense", "--model", fast_model())
+    assert code == 0 and "also searched" not in out

@@ -82,6 +82,31 @@ def test_e5_prefixes_are_added_by_the_engine():
 
 
 @needs_avx2
+@needs_avx2
+def test_query_sparse_terms_match_the_passage_recipe_even_encoded_concurrently():
+    from concurrent.futures import ThreadPoolExecutor
+
+    emb = load_embedder("e5-small")
+    queries = [BANK, FOOTBALL, "สัจจะลดรายจ่ายวันละ 1 บาท", "village fund network became a community bank"]
+    # The query's sparse terms come from a second engine handle: same recipe
+    # (no prefix) as the passages', so a passage is its own best sparse match.
+    for q, (pidx, pval) in zip(queries, emb.embed_sparse_passages(queries)):
+        qidx, qval = emb.embed_sparse_query(q)
+        assert np.array_equal(qidx, pidx)
+        np.testing.assert_allclose(qval, pval, rtol=1e-6)
+    # Dense and sparse encodings running at once (as hybrid search runs them,
+    # and as concurrent explorer sessions do) give what they give one by one.
+    alone = [(emb.embed_query(q), emb.embed_sparse_query(q)) for q in queries]
+    with ThreadPoolExecutor(4) as pool:
+        dense = [pool.submit(emb.embed_query, q) for q in queries * 3]
+        sparse = [pool.submit(emb.embed_sparse_query, q) for q in queries * 3]
+        for i, (d, sp) in enumerate(zip(dense, sparse)):
+            want_d, (want_i, want_v) = alone[i % len(queries)]
+            np.testing.assert_array_equal(d.result(), want_d)
+            got_i, got_v = sp.result()
+            assert np.array_equal(got_i, want_i) and np.array_equal(got_v, want_v)
+
+
 def test_bad_inputs_are_input_errors():
     emb = load_embedder("e5-small")
     with pytest.raises(InputError, match="empty"):

@@ -8,6 +8,8 @@ the map clicks) cannot be clicked here; their logic is in test_explorer_logic.
 
 from __future__ import annotations
 
+import re
+
 import json
 from pathlib import Path
 
@@ -34,6 +36,8 @@ def app(monkeypatch: pytest.MonkeyPatch, explorer_home: Path):  # noqa: F811
     """Factory: ``app(page, home=None, **params)`` → an AppTest that has run once."""
     def make(page: str, home: Path | None = None, **params: str) -> AppTest:
         monkeypatch.setenv("FIELDNOTES_HOME", str(home or explorer_home))
+        # No background warm-up racing the test's own reads (tests/test_explorer_warm.py).
+        monkeypatch.setenv("FIELDNOTES_WARM_START", "0")
         st.cache_resource.clear()
         st.cache_data.clear()
         at = AppTest.from_file(APP, default_timeout=90)
@@ -86,6 +90,21 @@ def test_search_page_highlights_and_filters(app) -> None:
     at.radio(key="s_mode").set_value("bm25").run()
     _ok(at)
     assert "fn-title" in _html(at)
+
+
+def test_an_english_practice_name_shows_and_marks_the_thai_labels_searched(app) -> None:
+    at = app("search")
+    at.text_input(key="s_query").set_value("village fund network became a community bank").run()
+    _ok(at)
+    said = [c.value for c in at.caption if "also searched, from the practice scheme" in c.value]
+    assert said and "สถาบันการเงินชุมชน" in said[0], [c.value for c in at.caption]
+    html = _html(at)
+    # The Kahro post comes first, its matching Thai label marked as a query match.
+    assert re.findall(r'class="fn-title"><a [^>]*>([^<]*)</a>', html)[0] == "ต้นฉบับ KM"
+    assert re.search(r'<mark class="fn-q">สถาบันการเงิน(ชุมชน|ของชุมชน|ตำบล)', html), html[:2000]
+    at.radio(key="s_mode").set_value("dense").run()  # dense reads the query as typed
+    _ok(at)
+    assert not [c.value for c in at.caption if "also searched" in c.value]
 
 
 def test_search_link_from_an_area_presets_the_filter(app, explorer_home: Path) -> None:  # noqa: F811

@@ -53,6 +53,8 @@ def _doc(kb: KnowledgeBase, kind: str) -> Any:
 
 def _run(monkeypatch: pytest.MonkeyPatch, home: Path, page: str, **params: str) -> AppTest:
     monkeypatch.setenv("FIELDNOTES_HOME", str(home))
+    # No background warm-up racing the test's own reads (tests/test_explorer_warm.py).
+    monkeypatch.setenv("FIELDNOTES_WARM_START", "0")
     st.cache_resource.clear()
     st.cache_data.clear()
     at = AppTest.from_file(APP, default_timeout=90)

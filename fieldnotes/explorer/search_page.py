@@ -36,6 +36,7 @@ from fieldnotes.explorer.highlight import (
     highlight_html,
     mention_spans,
     passage_window,
+    phrase_spans,
     query_spans,
 )
 from fieldnotes.explorer.labels import MODE_LABELS, PAGE_TITLES, bi, page_label, where_label
@@ -128,14 +129,20 @@ def passage_html(
     labels: Mapping[str, str],
     *,
     context: int = 220,
+    also: Sequence[str] = (),
 ) -> str:
     """A window of a hit's passage around its first query match, highlighted.
 
-    Query terms become ``<mark>``; entity mentions are coloured by type and
-    link to their entity page. Offsets of mentions are document offsets, so
-    they are shifted by the passage's start.
+    Query terms become ``<mark>``, and so do the Thai labels search added for
+    an English practice name (``also``, from ``kb.expansion``): they are why
+    the passage matched. Entity mentions are coloured by type and link to their
+    entity page. Offsets of mentions are document offsets, so they are shifted
+    by the passage's start.
     """
-    q_spans = query_spans(hit.text, query)
+    def marks(text: str) -> list[Any]:
+        return sorted([*query_spans(text, query), *phrase_spans(text, also)], key=lambda s: (s.start, s.end))
+
+    q_spans = marks(hit.text)
     first = q_spans[0] if q_spans else None
     lo, hi = (
         passage_window(hit.text, first.start, first.end, context=context)
@@ -143,7 +150,7 @@ def passage_html(
         else (0, min(len(hit.text), 2 * context))
     )
     window = hit.text[lo:hi]
-    spans = query_spans(window, query)
+    spans = marks(window)
     spans += mention_spans(mentions, offset=hit.start + lo, length=hi - lo, labels=labels, href=entity_href)
     body = highlight_html(window.strip("\n"), _shift_for_strip(window, spans))
     # Blank lines between paragraphs make a result card tall; one line break is enough here.
@@ -167,6 +174,7 @@ def result_cards(
     index: Mapping[str, EntityInfo] | None = None,
     per_note: int = 2,
     context: int = 220,
+    also: Sequence[str] = (),
 ) -> list[ResultCard]:
     """Group hits by note (in rank order) and draw up to ``per_note`` passages each.
 
@@ -177,6 +185,7 @@ def result_cards(
         index: entity index (default: built from ``kb.entities()``).
         per_note: passages shown per note.
         context: characters of passage shown each side of the first match.
+        also: more phrases to mark: the Thai labels search added (``kb.expansion``).
     """
     from fieldnotes.explorer.data import entity_index
 
@@ -202,7 +211,8 @@ def result_cards(
                 source=best.source,
                 url=doc.url,
                 score=float(best.score),
-                passages=tuple(passage_html(h, query, mentions, labels, context=context) for h in shown),
+                passages=tuple(passage_html(h, query, mentions, labels, context=context, also=also)
+                               for h in shown),
                 chips=tuple(doc_chips(mentions, idx)),
                 href=case_href(doc_id, at=best.start),
                 where=where_label(doc.file_type, pages[0]),
@@ -292,8 +302,12 @@ def render(kb: Any) -> None:
                 + " — ลองคำอื่นหรือเอาตัวกรองออก · try other words or remove filters."
             )
             return
-        cards = result_cards(kb, hits, query, index=cached_entity_index(kb))
+        also = kb.expansion(query).terms if mode != "dense" else ()
+        cards = result_cards(kb, hits, query, index=cached_entity_index(kb), also=also)
         st.caption(bi(f"พบ {len(hits)} ข้อความ ใน {len(cards)} บันทึก", f"{len(hits)} passages in {len(cards)} notes"))
+        if also:
+            st.caption(bi("ค้นคำไทยจากผังแนวปฏิบัติด้วย", "also searched, from the practice scheme")
+                       + ": " + ", ".join(also))
         for i, card in enumerate(cards):
             with st.container(border=True):
                 body, btn = st.columns([5, 1])
