@@ -174,6 +174,13 @@ class KG:
 
         return read_links(self.path / FILE_NAME, iri)
 
+    def refers(self, doc_id: str) -> dict[tuple[int, int, str], str] | None:
+        """``{(start, end, mention type): entity IRI}`` of a note's resolved mentions,
+        from the rebuild's ``links.sqlite``; ``None`` for an older generation without it."""
+        from graph.links import FILE_NAME, read_refers
+
+        return read_refers(self.path / FILE_NAME, doc_id)
+
     def network(self) -> PartnerNetwork:
         """The partner network of this generation (loaded once; seconds at 46,000 actors)."""
         if self._network is None:

@@ -7,10 +7,17 @@ thaigov releases (14,000 ties). The rebuild already holds every relation, so it
 writes their weights, summed per pair and both ways, into a small SQLite file
 of the generation (``links.sqlite``); one indexed lookup then answers it.
 
+The same file holds which entity each mention of a note names (table
+``refers``). Search result cards and the case page show a note's mentions
+with links to their entities; asked of the RDF store that is four joined
+patterns per mention, 35 ms a note at thaigov, so 0.4 s for a page of results.
+
 Example:
-    >>> write_links(gen / FILE_NAME, relations)                # at rebuild
+    >>> write_links(gen / FILE_NAME, relations, refers)        # at rebuild
     >>> read_links(gen / FILE_NAME, "https://w3id.org/fieldnotes/id/actor/…")
     [('https://w3id.org/fieldnotes/id/practice/welfare', 12), ...]
+    >>> read_refers(gen / FILE_NAME, doc_id)[(120, 135, "actor")]
+    'https://w3id.org/fieldnotes/id/actor/…'
 """
 
 from __future__ import annotations
@@ -26,13 +33,17 @@ from fieldnotes.errors import StoreError
 if TYPE_CHECKING:
     from graph.rdf import Relation
 
-__all__ = ["FILE_NAME", "write_links", "read_links"]
+__all__ = ["FILE_NAME", "Refers", "write_links", "read_links", "read_refers"]
 
 FILE_NAME = "links.sqlite"
 
+#: A mention's entity: ``(doc_id, start, end, mention type, entity IRI)``.
+Refers = tuple[str, int, int, str, str]
 
-def write_links(path: Path, relations: Iterable[Relation]) -> int:
-    """Write the summed weight of every tied pair, both ways; returns the number of rows.
+
+def write_links(path: Path, relations: Iterable[Relation], refers: Iterable[Refers] = ()) -> int:
+    """Write the summed weight of every tied pair, both ways, and the entity of
+    every resolved mention; returns the number of pair rows.
 
     The file is written beside its final name and renamed into place, so a
     reader never opens half of it.
@@ -57,6 +68,17 @@ def write_links(path: Path, relations: Iterable[Relation]) -> int:
         conn.executemany("INSERT INTO links VALUES (?, ?, ?)",
                          ((ids[a], ids[b], w) for (a, b), w in weights.items()))
         conn.execute("CREATE INDEX links_a ON links(a)")
+        conn.execute('CREATE TABLE refers(doc TEXT NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL,'
+                     " type TEXT NOT NULL, e INTEGER NOT NULL)")
+
+        known = len(ids)
+        rows = []
+        for doc, start, end, type_, iri in refers:
+            rows.append((doc, int(start), int(end), type_, ids.setdefault(iri, len(ids))))
+        conn.executemany("INSERT INTO iris VALUES (?, ?)",
+                         ((i, iri) for iri, i in ids.items() if i >= known))
+        conn.executemany("INSERT INTO refers VALUES (?, ?, ?, ?, ?)", rows)
+        conn.execute("CREATE INDEX refers_doc ON refers(doc)")
         conn.commit()
     finally:
         conn.close()
@@ -86,3 +108,31 @@ def read_links(path: Path, iri: str) -> list[tuple[str, int]] | None:
     except sqlite3.Error as exc:
         raise StoreError(f"cannot read {path} ({exc}); rebuild the graph") from exc
     return [(str(o), int(w)) for o, w in rows]
+
+
+def read_refers(path: Path, doc_id: str) -> dict[tuple[int, int, str], str] | None:
+    """``{(start, end, mention type): entity IRI}`` for the resolved mentions of a note,
+    or ``None`` when the generation's file predates the table (or the file).
+
+    Raises:
+        StoreError: the file is there but cannot be read.
+    """
+    if not path.exists():
+        return None
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            rows = conn.execute(
+                'SELECT r.start, r."end", r.type, i.iri FROM refers r JOIN iris i ON i.id = r.e'
+                " WHERE r.doc = ?",
+                (doc_id,),
+            ).fetchall()
+        finally:
+            conn.close()
+    except sqlite3.OperationalError as exc:
+        if "no such table" in str(exc):
+            return None
+        raise StoreError(f"cannot read {path} ({exc}); rebuild the graph") from exc
+    except sqlite3.Error as exc:
+        raise StoreError(f"cannot read {path} ({exc}); rebuild the graph") from exc
+    return {(int(s), int(e), str(t)): str(i) for s, e, t, i in rows}

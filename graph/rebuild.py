@@ -279,8 +279,11 @@ def _rebuild(
         write_text_atomic(gen / NETWORK_TOP, json.dumps(build_top(net), ensure_ascii=False, separators=(",", ":")))
         seconds["network_top"] = _tick(t)
         t = time.perf_counter()
-        # Each entity's ties for its page: one lookup instead of a SPARQL union.
-        write_links(gen / LINKS, relations)
+        # Each entity's ties for its page, and each mention's entity for result
+        # cards and the case page: one lookup each instead of SPARQL joins.
+        write_links(gen / LINKS, relations,
+                    ((m.doc_id, m.start, m.end, m.type, res.mention_entity[m.id])
+                     for m in rows if m.id in res.mention_entity))
         seconds["links"] = _tick(t)
         # CPU time of the whole process (Oxigraph's loader threads included): on
         # a shared machine it says what wall time an idle one would take.

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from fieldnotes.browse import linked
+from fieldnotes.browse import doc_mentions, linked
 from fieldnotes.errors import StoreError
 from graph.kg import KG
-from graph.links import FILE_NAME, read_links
+from graph.links import FILE_NAME, read_links, read_refers, write_links
 
 sys.path.insert(0, str(Path(__file__).parent / "data"))
 from graph_kg_fixtures import OlderGeneration, build, make_store  # noqa: E402
@@ -50,8 +50,34 @@ def test_ties_are_summed_both_ways_and_strongest_first(seeds) -> None:
         assert back[hub] == dict(kg.links(hub) or [])[other.iri]
 
 
+def test_every_mention_names_the_entity_the_rdf_store_gives(seeds) -> None:
+    home, store = seeds
+    kg = KG(home, conn=store.conn)
+    old = OlderGeneration(kg, "refers")  # doc_mentions() must then ask SPARQL
+    resolved = 0
+    for (doc_id,) in store.conn.execute("SELECT id FROM documents"):
+        fast, slow = doc_mentions(store.conn, kg, doc_id), doc_mentions(store.conn, old, doc_id)
+        assert fast == slow, doc_id
+        resolved += sum(iri is not None for _, iri in fast)
+    assert resolved >= 50, "the seeds' mentions should mostly name an entity"
+    assert doc_mentions(store.conn, kg, "no-such-note") == []
+
+
 def test_a_generation_without_the_file_reads_none_and_a_broken_one_is_an_error(tmp_path) -> None:
     assert read_links(tmp_path / FILE_NAME, "x") is None
+    assert read_refers(tmp_path / FILE_NAME, "x") is None
     (tmp_path / FILE_NAME).write_bytes(b"not sqlite at all" * 100)
     with pytest.raises(StoreError, match="rebuild the graph"):
         read_links(tmp_path / FILE_NAME, "x")
+    with pytest.raises(StoreError, match="rebuild the graph"):
+        read_refers(tmp_path / FILE_NAME, "x")
+
+
+def test_a_links_file_from_before_mentions_were_written_reads_none(tmp_path) -> None:
+    path = tmp_path / FILE_NAME
+    write_links(path, [])
+    import sqlite3
+
+    with sqlite3.connect(path) as conn:
+        conn.execute("DROP TABLE refers")  # as a generation built last session has it
+    assert read_refers(path, "x") is None and read_links(path, "x") == []
