@@ -93,21 +93,9 @@ def read_links(path: Path, iri: str) -> list[tuple[str, int]] | None:
     Raises:
         StoreError: the file is there but cannot be read.
     """
-    if not path.exists():
-        return None
-    try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-        try:
-            rows = conn.execute(
-                "SELECT o.iri, l.weight FROM iris s JOIN links l ON l.a = s.id"
-                " JOIN iris o ON o.id = l.b WHERE s.iri = ?",
-                (iri,),
-            ).fetchall()
-        finally:
-            conn.close()
-    except sqlite3.Error as exc:
-        raise StoreError(f"cannot read {path} ({exc}); rebuild the graph") from exc
-    return [(str(o), int(w)) for o, w in rows]
+    rows = _query(path, "SELECT o.iri, l.weight FROM iris s JOIN links l ON l.a = s.id"
+                        " JOIN iris o ON o.id = l.b WHERE s.iri = ?", iri)
+    return None if rows is None else [(str(o), int(w)) for o, w in rows]
 
 
 def read_refers(path: Path, doc_id: str) -> dict[tuple[int, int, str], str] | None:
@@ -117,16 +105,20 @@ def read_refers(path: Path, doc_id: str) -> dict[tuple[int, int, str], str] | No
     Raises:
         StoreError: the file is there but cannot be read.
     """
+    rows = _query(path, 'SELECT r.start, r."end", r.type, i.iri FROM refers r'
+                        " JOIN iris i ON i.id = r.e WHERE r.doc = ?", doc_id)
+    return None if rows is None else {(int(s), int(e), str(t)): str(i) for s, e, t, i in rows}
+
+
+def _query(path: Path, sql: str, arg: str) -> list[tuple] | None:
+    """Rows of one read-only query; ``None`` when the file, or the table asked
+    for, is not there (a generation built before it was written)."""
     if not path.exists():
         return None
     try:
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         try:
-            rows = conn.execute(
-                'SELECT r.start, r."end", r.type, i.iri FROM refers r JOIN iris i ON i.id = r.e'
-                " WHERE r.doc = ?",
-                (doc_id,),
-            ).fetchall()
+            return conn.execute(sql, (arg,)).fetchall()
         finally:
             conn.close()
     except sqlite3.OperationalError as exc:
@@ -135,4 +127,3 @@ def read_refers(path: Path, doc_id: str) -> dict[tuple[int, int, str], str] | No
         raise StoreError(f"cannot read {path} ({exc}); rebuild the graph") from exc
     except sqlite3.Error as exc:
         raise StoreError(f"cannot read {path} ({exc}); rebuild the graph") from exc
-    return {(int(s), int(e), str(t)): str(i) for s, e, t, i in rows}
