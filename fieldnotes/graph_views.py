@@ -9,6 +9,7 @@ graph through the same object as search.
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
 
@@ -19,6 +20,8 @@ if TYPE_CHECKING:
     from ingest.store import Store
 
 __all__ = ["GraphViews"]
+
+_KG_LOCK = threading.Lock()
 
 
 class GraphViews:
@@ -42,13 +45,14 @@ class GraphViews:
         """
         from graph.kg import KG
 
-        if self._kg is not None and not self._kg.is_live():  # type: ignore[attr-defined]
-            self._kg = None
-        if self._kg is None:
-            # The graph is shared by the explorer's threads; each call must use
-            # its own thread's SQLite connection, so hand it a per-thread proxy.
-            self._kg = KG(self.home, conn=_ThreadConn(self.store))  # type: ignore[arg-type]
-        return self._kg
+        with _KG_LOCK:  # sessions and the warm-up thread ask at once: open it once
+            if self._kg is not None and not self._kg.is_live():  # type: ignore[attr-defined]
+                self._kg = None
+            if self._kg is None:
+                # The graph is shared by the explorer's threads; each call must use
+                # its own thread's SQLite connection, so hand it a per-thread proxy.
+                self._kg = KG(self.home, conn=_ThreadConn(self.store))  # type: ignore[arg-type]
+            return self._kg
 
     def _graph_or_none(self):  # type: ignore[no-untyped-def]
         from fieldnotes.errors import StoreError

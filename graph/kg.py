@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import threading
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -88,6 +89,9 @@ class KG:
         self._network_top: NetworkTop | None | bool = False  # False: not read yet
         self._entities: dict[str, Entity] | None = None
         self._area_stats: dict[str, list[int]] | None = None
+        # The explorer's sessions (and its warm-up thread) share one KG: each
+        # lazily read file is read once, not by every thread that asks first.
+        self._load = threading.RLock()
 
     def is_live(self) -> bool:
         """True while this generation is still the home's live graph (no rebuild since)."""
@@ -134,6 +138,10 @@ class KG:
 
     def entity_table(self) -> dict[str, Entity]:
         """Every entity of this generation by IRI (read once from entities.json)."""
+        with self._load:
+            return self._entity_table()
+
+    def _entity_table(self) -> dict[str, Entity]:
         if self._entities is None:
             # ~50,000 entities at the thaigov corpus are a million new objects and
             # no garbage (1.0 → 0.8 s there with the collector paused).
@@ -183,16 +191,18 @@ class KG:
 
     def network(self) -> PartnerNetwork:
         """The partner network of this generation (loaded once; seconds at 46,000 actors)."""
-        if self._network is None:
-            self._network = PartnerNetwork.load(self.path / "network.json")
-        return self._network
+        with self._load:
+            if self._network is None:
+                self._network = PartnerNetwork.load(self.path / "network.json")
+            return self._network
 
     def network_top(self) -> NetworkTop | None:
         """The partner network's first view precomputed at rebuild (:mod:`graph.network_top`),
         or ``None`` for an older generation without it (loaded once)."""
-        if self._network_top is False:
-            self._network_top = NetworkTop.load(self.path / NETWORK_TOP)
-        return self._network_top  # type: ignore[return-value]
+        with self._load:
+            if self._network_top is False:
+                self._network_top = NetworkTop.load(self.path / NETWORK_TOP)
+            return self._network_top  # type: ignore[return-value]
 
     def precomputed_path(self, a: str, b: str) -> list[Hop] | None:
         """The path finder's default path between two actors (IRIs), with its passages,

@@ -168,3 +168,33 @@ def test_real_extraction_on_the_seeds(tmp_path: Path) -> None:
     for a in ranked.values():
         for ev in a.evidence:
             _check_evidence(kg, ev)
+
+
+def test_threads_asking_at_once_read_each_lazy_file_once(tmp_path_factory, monkeypatch) -> None:
+    import threading
+    import time
+    from contextlib import contextmanager
+
+    import graph.kg as kg_mod
+
+    home = tmp_path_factory.mktemp("kg-threads")
+    build(home, make_store(home))
+    fresh = kg_mod.KG(home)
+    reads: list[str] = []
+
+    @contextmanager
+    def slow_pause():  # widens the window in which a second thread could start a read
+        reads.append(threading.current_thread().name)
+        time.sleep(0.2)
+        yield
+
+    monkeypatch.setattr(kg_mod, "collector_paused", slow_pause)
+    tables: list[object] = []
+    threads = [threading.Thread(target=lambda: tables.append(fresh.entity_table()), name=f"t{i}")
+               for i in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert len(reads) == 1, reads
+    assert len(tables) == 4 and all(t is tables[0] for t in tables) and tables[0]
