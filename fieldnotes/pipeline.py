@@ -124,7 +124,6 @@ def ingest_candidates(
     settings: Settings,
     *,
     progress: Callable[[int], None] | None = None,
-    batch_chunks: int = 64,
 ) -> IngestReport:
     """Ingest files into ``store``; one transaction per batch of documents.
 
@@ -139,7 +138,6 @@ def ingest_candidates(
         hooks: parse/prepare/embed and the writers of the other rooms.
         settings: the settings in force.
         progress: called with the number of files finished since the last call.
-        batch_chunks: embed and write once this many chunks are pending.
 
     Returns:
         The report; a file that fails is listed there, it never stops the run.
@@ -184,7 +182,7 @@ def ingest_candidates(
                 continue
             pending_ids.add(parsed.doc.id)
             n_chunks += max(1, len(parsed.doc.text) // 1200)
-            if n_chunks >= batch_chunks:
+            if n_chunks >= settings.batch_chunks:
                 submit()
                 batch, n_chunks = [], 0
         if batch:

@@ -64,6 +64,9 @@ class Settings:
             or more, else 1 (in process). Measured on the thaigov corpus:
             see ``bench/results/scale.json``.
         upload_max_mb: size limit of one file uploaded in the explorer.
+        batch_chunks: passages an ingest gathers before it embeds and writes
+            them in one transaction. Smaller commits more often (readers see
+            new notes sooner, a crash loses less); larger writes a little faster.
         warm_start: once the explorer's first page is shown, load what the
             first search needs (model, FAISS index, BM25 snapshot, entity
             index) in a background thread. Off: ``FIELDNOTES_WARM_START=0``
@@ -85,6 +88,7 @@ class Settings:
     threads: int = 0
     workers: int = 0
     upload_max_mb: float = 10.0
+    batch_chunks: int = 64
     warm_start: bool = True
 
     def __post_init__(self) -> None:
@@ -106,6 +110,8 @@ class Settings:
             )
         if self.workers < 0:
             raise ConfigError(f"workers must be 0 (automatic) or more, got {self.workers}")
+        if self.batch_chunks < 1:
+            raise ConfigError(f"batch_chunks must be at least 1, got {self.batch_chunks}")
         if self.chunk_tokens < 32:
             raise ConfigError(f"chunk_tokens must be at least 32, got {self.chunk_tokens}")
 

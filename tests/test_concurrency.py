@@ -54,9 +54,9 @@ pytestmark = [
     *([] if fast_model() == "static" else [pytest.mark.slow]),
 ]
 
-# Enough small releases for two or more write batches (the pipeline commits
-# about every 64 passages), so that reads land between commits, not only before
-# and after; few enough that the ingest takes ~20 s while it is being read.
+# Enough small releases for several write batches (12 passages each here, see
+# _ingest_cmd), so that reads land between commits, not only before and after;
+# few enough that the ingest takes ~20 s while it is being read.
 N_THAIGOV = 80
 QUERIES = (
     "กองทุนหมู่บ้าน",
@@ -91,7 +91,11 @@ def _doc_id(path: Path) -> str:
 
 
 def _ingest_cmd(home: Path) -> tuple[list[str], dict[str, str]]:
-    env = dict(os.environ, FIELDNOTES_HOME=str(home), FIELDNOTES_MODEL=fast_model())
+    # Small write batches: many commits, so reads land between them (with the
+    # default 64 passages these releases make two batches, and a read could miss
+    # the one state between them: seen once in CI).
+    env = dict(os.environ, FIELDNOTES_HOME=str(home), FIELDNOTES_MODEL=fast_model(),
+               FIELDNOTES_BATCH_CHUNKS="12")
     return [sys.executable, "-m", "fieldnotes.cli", "ingest", "--json"], env
 
 

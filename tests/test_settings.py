@@ -35,3 +35,9 @@ def test_a_bad_value_names_the_variable(name, raw):
 def test_unknown_option_is_an_error():
     with pytest.raises(ConfigError, match="unknown setting 'colour'"):
         Settings.from_env({}, colour="red")
+
+
+def test_values_out_of_range_are_refused_with_the_limit():
+    with pytest.raises(ConfigError, match="batch_chunks must be at least 1, got 0"):
+        Settings.from_env({"FIELDNOTES_BATCH_CHUNKS": "0"})
+    assert Settings.from_env({"FIELDNOTES_BATCH_CHUNKS": "12"}).batch_chunks == 12
