@@ -116,7 +116,7 @@ class Store:
             if not readonly:
                 # executescript commits on its own, so the script is its own transaction.
                 conn.executescript(
-                    "BEGIN;"
+                    "BEGIN IMMEDIATE;"
                     + _SCHEMA
                     + f"INSERT OR IGNORE INTO meta VALUES('schema_version', '{SCHEMA_VERSION}');"
                     + "COMMIT;"

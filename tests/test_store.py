@@ -83,3 +83,24 @@ def test_readonly_store_needs_an_existing_file_and_rejects_garbage(tmp_path: Pat
     bad.write_bytes(b"this is not a database at all" * 100)
     with pytest.raises(StoreError, match="not a readable fieldnotes store"):
         Store(bad)
+
+
+def test_opening_for_writing_waits_for_an_ingest_batch_instead_of_failing(tmp_path: Path) -> None:
+    import threading
+    import time
+
+    path = tmp_path / "store.sqlite"
+    writer = Store(path)  # the ingest, in the middle of a batch's transaction
+    conn = writer.conn
+    conn.execute("BEGIN IMMEDIATE")
+    conn.execute("INSERT INTO meta VALUES('batch', 'กำลังเขียน')")
+    # sqlite3 connections stay in their thread: commit from this one, a moment
+    # after the second opening (the explorer restarting mid-ingest) has begun.
+    opened: list[object] = []
+    t = threading.Thread(target=lambda: opened.append(Store(path)))
+    t.start()
+    time.sleep(0.5)
+    conn.execute("COMMIT")  # its snapshot, had it begun before this, would now be stale
+    t.join(30)
+    assert opened and isinstance(opened[0], Store)
+    assert opened[0].conn.execute("SELECT value FROM meta WHERE key = 'batch'").fetchone() == ("กำลังเขียน",)
