@@ -29,9 +29,10 @@ from typing import Any, Mapping
 import pyoxigraph as ox
 
 from fieldnotes.errors import InputError, StoreError
+from graph.files import collector_paused
 from graph.mentions import count_mentions, passages
 from graph.models import Entity
-from graph.network import Hop, PartnerNetwork, collector_paused
+from graph.network import Hop, PartnerNetwork
 from graph.network_top import FILE_NAME as NETWORK_TOP, NetworkTop
 from graph.rebuild import (
     CURRENT,

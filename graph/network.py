@@ -32,7 +32,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Mapping, Sequence
 
 from fieldnotes.errors import InputError, NotFoundError
-from graph.files import collector_paused  # re-exported: graph.kg imports it from here
 from graph.mentions import Passage
 from graph.models import Entity
 from graph.names import match_key
@@ -50,7 +49,6 @@ __all__ = [
     "PartnerNetwork",
     "Hop",
     "evidence_json",
-    "collector_paused",
     "BETWEENNESS_BUDGET",
     "BETWEENNESS_SAMPLES",
     "EVIDENCE_PER_EDGE",

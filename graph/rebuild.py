@@ -8,7 +8,7 @@ practice scheme and the gazetteer, and writes a complete new *generation*::
     <home>/graph/gen-<stamp>/oxigraph/   the RDF store (immutable once built)
     <home>/graph/gen-<stamp>/network.json  partner network with centralities
     <home>/graph/gen-<stamp>/network_top.json  its first view for the explorer
-    <home>/graph/gen-<stamp>/links.sqlite  each entity's ties with their weights
+    <home>/graph/gen-<stamp>/links.sqlite  each entity's ties with their weights, each mention's entity
     <home>/graph/gen-<stamp>/entities.json entities for fast listing
     <home>/graph/gen-<stamp>/meta.json     counts, timings, fingerprint, warnings
 

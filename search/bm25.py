@@ -30,6 +30,7 @@ __all__ = [
     "ensure_bm25",
     "query_terms",
     "phrase_terms",
+    "lexical_terms",
     "QUESTION_WORDS",
     "match_expression",
     "bm25_search",
